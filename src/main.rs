@@ -1,1 +1,36 @@
-fn main() {}
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use busetting::cli::{Cli, Color};
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    std::panic::set_hook(Box::new(|info| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "busetting: internal error: {info}\nThis is a bug in busetting, not in your input; please report it with the command you ran."
+        );
+    }));
+    let outcome = std::panic::catch_unwind(|| busetting::run(&cli));
+    let color = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let mut stderr = std::io::stderr().lock();
+    match outcome {
+        Ok(Ok(out)) => {
+            // A closed pipe (`| head`) is not an error.
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout.write_all(&out.stdout).and_then(|()| stdout.flush());
+            let _ = stderr.write_all(out.stderr.as_bytes());
+            ExitCode::SUCCESS
+        }
+        Ok(Err(failure)) => {
+            let _ = stderr.write_all(busetting::diag::render(&failure.diags(), color).as_bytes());
+            ExitCode::from(failure.exit_code())
+        }
+        Err(_) => ExitCode::from(2),
+    }
+}

@@ -21,7 +21,11 @@ pub struct Divisor {
 
 impl Divisor {
     pub const fn whole(num: u64) -> Self {
-        Self { num, den: 1, sqrt: false }
+        Self {
+            num,
+            den: 1,
+            sqrt: false,
+        }
     }
 
     /// The divisor's value as a float, for margins and display (never for decisions).
@@ -108,10 +112,17 @@ mod tests {
     #[test]
     fn square_root_divisors_compare_exactly() {
         // 2/sqrt(2) == sqrt(2)/1: compare 4·1 with 2·2.
-        let root = |n| Divisor { num: n, den: 1, sqrt: true };
+        let root = |n| Divisor {
+            num: n,
+            den: 1,
+            sqrt: true,
+        };
         // The double nearest sqrt(2) lies above it, so the exact quotient 2/sqrt(2) is smaller.
         assert_eq!(cmp_quotients(2.0, root(2), 2f64.sqrt(), root(1)), Ordering::Less);
-        assert_eq!(cmp_quotients(2.0, root(2), 1.0, root(1) /* sqrt(1) */), Ordering::Greater);
+        assert_eq!(
+            cmp_quotients(2.0, root(2), 1.0, root(1) /* sqrt(1) */),
+            Ordering::Greater
+        );
         assert_eq!(cmp_quotients(2.0, root(4), 1.0, root(1)), Ordering::Equal);
     }
 

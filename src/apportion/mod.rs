@@ -51,7 +51,10 @@ impl Ratio {
             (a, b) = (b, a % b);
         }
         let g = a.max(1);
-        Ratio { num: self.num / g, den: self.den / g }
+        Ratio {
+            num: self.num / g,
+            den: self.den / g,
+        }
     }
 
     pub fn to_f64(self) -> f64 {
@@ -104,7 +107,9 @@ impl Method {
     /// The method of that name with default parameters.
     pub fn from_name(name: &str) -> Option<Method> {
         Some(match name {
-            "sainte-lague" => Method::SainteLague { first_divisor: Ratio::ONE },
+            "sainte-lague" => Method::SainteLague {
+                first_divisor: Ratio::ONE,
+            },
             "dhondt" => Method::DHondt,
             "huntington-hill" => Method::HuntingtonHill,
             "adams" => Method::Adams,
@@ -127,7 +132,11 @@ impl Method {
             },
             Method::SainteLague { .. } => Divisor::whole(2 * held + 1),
             Method::DHondt => Divisor::whole(held + 1),
-            Method::HuntingtonHill => Divisor { num: held * (held + 1), den: 1, sqrt: true },
+            Method::HuntingtonHill => Divisor {
+                num: held * (held + 1),
+                den: 1,
+                sqrt: true,
+            },
             Method::Adams | Method::LargestRemainder => Divisor::whole(held),
         }
     }
@@ -194,19 +203,29 @@ pub fn effective_upper(p: &Problem) -> Result<Vec<u64>, ApportionError> {
         }
         let u = p.upper[i].unwrap_or(u64::MAX);
         if p.lower[i] > u {
-            return Err(ApportionError::Crossed { index: i, lower: p.lower[i], upper: u });
+            return Err(ApportionError::Crossed {
+                index: i,
+                lower: p.lower[i],
+                upper: u,
+            });
         }
         upper.push(if w == 0.0 { p.lower[i] } else { u });
     }
     let lower_sum = p.lower.iter().fold(0u64, |a, &b| a.saturating_add(b));
     if lower_sum > p.seats {
-        return Err(ApportionError::LowerTooHigh { lower_sum, seats: p.seats });
+        return Err(ApportionError::LowerTooHigh {
+            lower_sum,
+            seats: p.seats,
+        });
     }
     let declared: u64 = (0..p.weights.len())
         .map(|i| p.upper[i].unwrap_or(u64::MAX))
         .fold(0u64, |a, b| a.saturating_add(b));
     if declared < p.seats {
-        return Err(ApportionError::UpperTooLow { upper_sum: declared, seats: p.seats });
+        return Err(ApportionError::UpperTooLow {
+            upper_sum: declared,
+            seats: p.seats,
+        });
     }
     let room = upper.iter().fold(0u64, |a, &b| a.saturating_add(b));
     if room < p.seats {
@@ -274,9 +293,7 @@ fn divisor_method(method: Method, p: &Problem, upper: &[u64]) -> Allocation {
                 a[l] -= 1;
             }
             Ordering::Equal => match (best_next(&a), weakest_held(&a)) {
-                (Some(g), Some(l))
-                    if g != l && cmp_slots(method, w, g, a[g], l, a[l] - 1) == Ordering::Greater =>
-                {
+                (Some(g), Some(l)) if g != l && cmp_slots(method, w, g, a[g], l, a[l] - 1) == Ordering::Greater => {
                     a[l] -= 1;
                     a[g] += 1;
                 }
@@ -326,9 +343,11 @@ fn tie_pairs(w: &[f64], winners: &[usize], losers: &[usize]) -> Vec<Tie> {
 
 fn largest_remainder(p: &Problem, upper: &[u64]) -> Result<Allocation, ApportionError> {
     let bounded: Vec<Option<u64>> = upper.iter().map(|&u| Some(u).filter(|&u| u != u64::MAX)).collect();
-    let quota = quota::water_fill(p.weights, p.lower, &bounded, p.seats).ok_or(
-        ApportionError::OnlyZeroWeightsLeft { room: 0, seats: p.seats },
-    )?;
+    let quota =
+        quota::water_fill(p.weights, p.lower, &bounded, p.seats).ok_or(ApportionError::OnlyZeroWeightsLeft {
+            room: 0,
+            seats: p.seats,
+        })?;
     let floors: Vec<BigInt> = quota.exact.iter().map(|q| q.floor().to_integer()).collect();
     let remainders: Vec<BigRational> = quota
         .exact
@@ -357,10 +376,16 @@ fn largest_remainder(p: &Problem, upper: &[u64]) -> Result<Allocation, Apportion
     if extra > 0 && extra < order.len() {
         let cut = &remainders[order[extra - 1]];
         if *cut == remainders[order[extra]] {
-            let winners: Vec<usize> =
-                order[..extra].iter().copied().filter(|&i| remainders[i] == *cut).collect();
-            let losers: Vec<usize> =
-                order[extra..].iter().copied().filter(|&i| remainders[i] == *cut).collect();
+            let winners: Vec<usize> = order[..extra]
+                .iter()
+                .copied()
+                .filter(|&i| remainders[i] == *cut)
+                .collect();
+            let losers: Vec<usize> = order[extra..]
+                .iter()
+                .copied()
+                .filter(|&i| remainders[i] == *cut)
+                .collect();
             ties = tie_pairs(w, &winners, &losers);
         }
     }
@@ -373,11 +398,18 @@ mod tests {
 
     fn run(method: Method, votes: &[f64], seats: u64) -> Vec<u64> {
         let n = votes.len();
-        let p = Problem { weights: votes, lower: &vec![0; n], upper: &vec![None; n], seats };
+        let p = Problem {
+            weights: votes,
+            lower: &vec![0; n],
+            upper: &vec![None; n],
+            seats,
+        };
         apportion(method, &p).unwrap().seats
     }
 
-    const SL: Method = Method::SainteLague { first_divisor: Ratio::ONE };
+    const SL: Method = Method::SainteLague {
+        first_divisor: Ratio::ONE,
+    };
 
     #[test]
     fn balinski_young_100_seats() {
@@ -401,7 +433,13 @@ mod tests {
     #[test]
     fn bounds_are_honoured_by_every_method() {
         let v = [10.0, 1.0, 1.0];
-        for m in [SL, Method::DHondt, Method::HuntingtonHill, Method::Adams, Method::LargestRemainder] {
+        for m in [
+            SL,
+            Method::DHondt,
+            Method::HuntingtonHill,
+            Method::Adams,
+            Method::LargestRemainder,
+        ] {
             let p = Problem {
                 weights: &v,
                 lower: &[0, 3, 0],
@@ -416,25 +454,59 @@ mod tests {
 
     #[test]
     fn ties_go_to_the_larger_weight_then_the_earlier_entry() {
-        let p = Problem { weights: &[1.0, 1.0], lower: &[0, 0], upper: &[None, None], seats: 1 };
+        let p = Problem {
+            weights: &[1.0, 1.0],
+            lower: &[0, 0],
+            upper: &[None, None],
+            seats: 1,
+        };
         let a = apportion(Method::DHondt, &p).unwrap();
         assert_eq!(a.seats, [1, 0]);
-        assert_eq!(a.ties, [Tie { winner: 0, loser: 1, rule: TieRule::EarlierEntry }]);
+        assert_eq!(
+            a.ties,
+            [Tie {
+                winner: 0,
+                loser: 1,
+                rule: TieRule::EarlierEntry
+            }]
+        );
         // 2/2 against 1/1: the larger weight wins the tie for the second seat.
-        let p = Problem { weights: &[1.0, 2.0], lower: &[0, 0], upper: &[None, None], seats: 2 };
+        let p = Problem {
+            weights: &[1.0, 2.0],
+            lower: &[0, 0],
+            upper: &[None, None],
+            seats: 2,
+        };
         let a = apportion(Method::DHondt, &p).unwrap();
         assert_eq!(a.seats, [0, 2]);
-        assert_eq!(a.ties, [Tie { winner: 1, loser: 0, rule: TieRule::LargerWeight }]);
+        assert_eq!(
+            a.ties,
+            [Tie {
+                winner: 1,
+                loser: 0,
+                rule: TieRule::LargerWeight
+            }]
+        );
     }
 
     #[test]
     fn infeasible_problems_name_the_numbers() {
-        let p = Problem { weights: &[1.0, 1.0], lower: &[0, 0], upper: &[Some(2), Some(3)], seats: 6 };
+        let p = Problem {
+            weights: &[1.0, 1.0],
+            lower: &[0, 0],
+            upper: &[Some(2), Some(3)],
+            seats: 6,
+        };
         assert_eq!(
             apportion(SL, &p),
             Err(ApportionError::UpperTooLow { upper_sum: 5, seats: 6 })
         );
-        let p = Problem { weights: &[1.0, 1.0], lower: &[4, 3], upper: &[None, None], seats: 6 };
+        let p = Problem {
+            weights: &[1.0, 1.0],
+            lower: &[4, 3],
+            upper: &[None, None],
+            seats: 6,
+        };
         assert_eq!(
             apportion(SL, &p),
             Err(ApportionError::LowerTooHigh { lower_sum: 7, seats: 6 })

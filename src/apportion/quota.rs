@@ -27,12 +27,7 @@ pub fn rational_to_f64(r: &BigRational) -> f64 {
 /// Water-fills `total` over the weights within the bounds. The caller has checked feasibility
 /// (`Σ L ≤ T ≤ Σ U`, with a zero weight's upper bound equal to its lower bound); if the total
 /// cannot be reached this returns `None`.
-pub fn water_fill(
-    weights: &[f64],
-    lower: &[u64],
-    upper: &[Option<u64>],
-    total: u64,
-) -> Option<Quota> {
+pub fn water_fill(weights: &[f64], lower: &[u64], upper: &[Option<u64>], total: u64) -> Option<Quota> {
     let n = weights.len();
     let target = BigRational::from_integer(BigInt::from(total));
     let exact_w: Vec<BigRational> = weights

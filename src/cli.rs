@@ -1,0 +1,138 @@
+//! The command line (clap derive only; one Args struct per subcommand).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::lang::Lang;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "busetting",
+    version,
+    about = "Recommends how many refugees each municipality should be asked to settle, and explains every number.",
+    long_about = None
+)]
+pub struct Cli {
+    /// Language of tables and explanations: nn (Nynorsk), nb (Bokmål) or en (English).
+    #[arg(long, global = true, value_enum, default_value_t = Lang::Nn)]
+    pub lang: Lang,
+
+    /// Colour in error messages.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compute the recommendation: print the ranked table and write reports/<year>/recommendation.csv and .json.
+    Recommend(RecommendArgs),
+    /// Explain one municipality's number: every contribution, bound, rounding and margin.
+    Explain(ExplainArgs),
+    /// Check the data and the criteria files without computing; report every problem at once.
+    Check(CheckArgs),
+    /// Apportion seats by a named method: `name,weight[,min,max]` CSV in, `name,seats` CSV out.
+    Apportion(ApportionArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct Inputs {
+    /// The criteria file.
+    #[arg(long, default_value = "criteria/default.toml")]
+    pub criteria: PathBuf,
+
+    /// The data folder (with its indicators.toml).
+    #[arg(long, default_value = "data")]
+    pub data: PathBuf,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RecommendArgs {
+    #[command(flatten)]
+    pub inputs: Inputs,
+
+    /// Where to write the report set; files go to <OUT>/<year>/.
+    #[arg(long, default_value = "reports")]
+    pub out: PathBuf,
+
+    /// What to print on standard output.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Print only; write no files.
+    #[arg(long)]
+    pub no_write: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The municipality: kommunenummer or name (case and æ ø å optional: `oygarden` finds Øygarden).
+    pub kommune: String,
+
+    #[command(flatten)]
+    pub inputs: Inputs,
+
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Criteria files to check (repeat the flag for several).
+    #[arg(long = "criteria", default_value = "criteria/default.toml")]
+    pub criteria: Vec<PathBuf>,
+
+    /// The data folder (with its indicators.toml).
+    #[arg(long, default_value = "data")]
+    pub data: PathBuf,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MethodArg {
+    SainteLague,
+    Dhondt,
+    HuntingtonHill,
+    Adams,
+    LargestRemainder,
+}
+
+#[derive(Debug, Args)]
+pub struct ApportionArgs {
+    /// The apportionment method.
+    #[arg(long, value_enum)]
+    pub method: MethodArg,
+
+    /// The number of seats (units) to apportion.
+    #[arg(long)]
+    pub seats: u64,
+
+    /// First divisor for sainte-lague (1 is pure Sainte-Laguë; Norway's elections have used 1.4).
+    #[arg(long)]
+    pub first_divisor: Option<String>,
+
+    /// CSV with columns name,weight and optionally min,max (`-` reads standard input).
+    pub file: PathBuf,
+}

@@ -1,0 +1,878 @@
+//! The criteria file: what to distribute, by which criteria and weights, within which bounds.
+//!
+//! Reading goes in two steps. [`parse`] turns the TOML text into the typed [`Criteria`], reporting
+//! every mistake of form (unknown or misspelt keys, wrong types, negative weights, weights that do
+//! not add up to 1) at once. [`Criteria::check_against`] then checks it against the data: that
+//! each column exists and suits its basis, and that each override names a real municipality.
+
+use std::ops::Range;
+
+use crate::apportion::{Method, Ratio};
+use crate::data::{Catalogue, IndicatorKind, Register};
+use crate::diag::{Diag, Diags, SourceFile};
+use crate::lang::Lang;
+use crate::suggest;
+use crate::tomlread::{self, At, Table};
+
+/// How a criterion turns its indicator into a share of the total (MODEL.md §2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Basis {
+    /// `x_i / Σ x_j`, for counts such as population.
+    Share,
+    /// `1 / n`: spread settlement, every municipality the same.
+    Equal,
+    /// `P_i g(x_i) / Σ P_j g(x_j)`, for rates such as the employment rate.
+    PopulationWeighted,
+}
+
+impl Basis {
+    const NAMES: [&'static str; 3] = ["share", "equal", "population-weighted"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Basis::Share => "share",
+            Basis::Equal => "equal",
+            Basis::PopulationWeighted => "population-weighted",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Direction {
+    /// A higher value gives a larger share (employment rate).
+    More,
+    /// A lower value gives a larger share (unemployment, refugees already settled).
+    Less,
+}
+
+/// How a population-weighted criterion scales a rate against the county (MODEL.md §2).
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum Scale {
+    /// `g(x) = x / mean` (`more`) or `mean / x` (`less`), mean weighted by population.
+    RatioToMean,
+    /// `g` runs linearly from `floor` (worst municipality) to 1 (best).
+    MinMax { floor: f64 },
+}
+
+/// What to do with a blank or suppressed cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Missing {
+    /// Stop with an error naming every missing cell.
+    Error,
+    /// Use the county mean (population-weighted for a population-weighted criterion), so the
+    /// municipality counts as average on this criterion.
+    CountyMean,
+    /// Use 0.
+    Zero,
+}
+
+impl Missing {
+    const NAMES: [&'static str; 3] = ["error", "county-mean", "zero"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Missing::Error => "error",
+            Missing::CountyMean => "county-mean",
+            Missing::Zero => "zero",
+        }
+    }
+}
+
+/// A label in the report's languages; Nynorsk is required, the others fall back to it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Label {
+    pub nn: String,
+    pub nb: Option<String>,
+    pub en: Option<String>,
+}
+
+impl Label {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Nn => &self.nn,
+            Lang::Nb => self.nb.as_deref().unwrap_or(&self.nn),
+            Lang::En => self.en.as_deref().unwrap_or(&self.nn),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Criterion {
+    pub id: String,
+    pub label: Label,
+    pub basis: Basis,
+    /// The indicator column (absent for `equal`).
+    pub column: Option<At<String>>,
+    /// The weight used: as written, or normalised when the file asks for it.
+    pub weight: f64,
+    pub direction: Direction,
+    pub scale: Scale,
+    pub missing: Missing,
+    pub span: Range<usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CapacityMissing {
+    /// A blank capacity cell is an error.
+    Error,
+    /// A blank capacity cell means no capacity limit for that municipality.
+    NoLimit,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bounds {
+    /// Everybody gets at least this many.
+    pub minimum: u64,
+    /// A municipality is either not asked (0) or asked for at least this many.
+    pub minimum_if_asked: Option<At<u64>>,
+    /// An indicator column with each municipality's declared capacity (a hard upper bound).
+    pub capacity: Option<At<String>>,
+    pub capacity_missing: CapacityMissing,
+    /// At most this many per 1000 inhabitants.
+    pub per_1000_cap: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum OverrideRule {
+    /// Exactly this number; it takes the place of every other bound.
+    Fixed(u64),
+    /// Tightens the other bounds.
+    Between { min: Option<u64>, max: Option<u64> },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Override {
+    /// The municipality as written: a number or a name.
+    pub kommune: At<String>,
+    /// Its index in the register, once [`Criteria::check_against`] has found it.
+    pub index: Option<usize>,
+    pub rule: OverrideRule,
+    pub reason: String,
+    pub span: Range<usize>,
+}
+
+/// A validated criteria file.
+#[derive(Clone, Debug)]
+pub struct Criteria {
+    pub file: SourceFile,
+    pub title: Option<String>,
+    /// The year the recommendation is for.
+    pub year: i64,
+    /// The county number (fylkesnummer), e.g. "46".
+    pub county: String,
+    pub total: u64,
+    pub total_span: Range<usize>,
+    pub method: Method,
+    /// The indicator used as population `P` (per-1000 figures, population-weighted criteria).
+    pub population: At<String>,
+    pub criteria: Vec<Criterion>,
+    pub bounds: Bounds,
+    pub overrides: Vec<Override>,
+    /// The weights as written added up to this.
+    pub weight_sum: f64,
+    pub normalised: bool,
+}
+
+const WEIGHT_TOLERANCE: f64 = 1e-9;
+
+fn one_of<T: Copy>(
+    t: &Table,
+    diags: &mut Diags,
+    key: &str,
+    value: Option<At<String>>,
+    names: &[&'static str],
+    pick: impl Fn(&str) -> Option<T>,
+) -> Option<T> {
+    let v = value?;
+    match pick(&v.value) {
+        Some(x) => Some(x),
+        None => {
+            let mut d = Diag::error(
+                "criteria::unknown-value",
+                format!("`{}` is not a known {key} in {}", v.value, t.what()),
+            )
+            .at(t.file(), v.span, format!("not a {key}"));
+            d = match suggest::did_you_mean(&v.value, names.iter().copied()) {
+                Some(s) => d.help(format!("{s} The {key}s are {}", suggest::or_list(names))),
+                None => d.help(format!("the {key}s are {}", suggest::or_list(names))),
+            };
+            diags.push(d);
+            None
+        }
+    }
+}
+
+/// Reads a criteria file's text. Every problem of form is reported at once.
+pub fn parse(file: SourceFile) -> Result<Criteria, Diags> {
+    let text = file.text.clone();
+    let doc = tomlread::parse(&file, &text)?;
+    let mut diags = Diags::default();
+    let mut root = Table::root(&file, &doc, "the criteria file");
+
+    let title = root.string(&mut diags, "title").map(|t| t.value);
+    let year = root.require(
+        &mut diags,
+        "year",
+        "add the year the recommendation is for, e.g. year = 2027",
+        Table::integer,
+    );
+    let county = root.require(
+        &mut diags,
+        "county",
+        "add the county number, e.g. county = \"46\" for Vestland",
+        Table::string,
+    );
+    if let Some(c) = &county
+        && (c.value.len() != 2 || !c.value.chars().all(|ch| ch.is_ascii_digit()))
+    {
+        diags.push(
+            Diag::error(
+                "criteria::county",
+                format!("county `{}` is not a two-digit county number", c.value),
+            )
+            .at(&file, c.span.clone(), "not a county number")
+            .help("write the fylkesnummer in quotes, e.g. county = \"46\" for Vestland"),
+        );
+    }
+    let total = root.require(
+        &mut diags,
+        "total",
+        "add the number of refugees to distribute, e.g. total = 4500",
+        Table::count,
+    );
+    if let Some(t) = &total
+        && t.value == 0
+    {
+        diags.push(
+            Diag::error("criteria::total", "`total` is 0, so there is nothing to distribute")
+                .at(&file, t.span.clone(), "must be more than 0")
+                .help("set total to the number of refugees the county is asked to settle, e.g. total = 4500"),
+        );
+    }
+    let method_name = root.string(&mut diags, "method");
+    let mut method = match method_name {
+        None => Some(Method::SainteLague {
+            first_divisor: Ratio::ONE,
+        }),
+        some => one_of(&root, &mut diags, "method", some, &Method::NAMES, Method::from_name),
+    };
+    if let Some(fd) = root.number(&mut diags, "first-divisor") {
+        let (value, text) = &fd.value;
+        match (method, Ratio::parse_decimal(text)) {
+            (Some(Method::SainteLague { .. }), Some(r)) if *value > 0.0 && *value <= 3.0 => {
+                method = Some(Method::SainteLague { first_divisor: r });
+            }
+            (Some(Method::SainteLague { .. }), _) => diags.push(
+                Diag::error(
+                    "criteria::first-divisor",
+                    format!("first-divisor {text} is outside 0 < first-divisor ≤ 3"),
+                )
+                .at(&file, fd.span.clone(), "out of range")
+                .help("use 1 for pure Sainte-Laguë or 1.4 for the modified form; later divisors are 3, 5, 7, …"),
+            ),
+            (Some(other), _) => diags.push(
+                Diag::error(
+                    "criteria::first-divisor",
+                    format!(
+                        "first-divisor applies to sainte-lague only, but the method is {}",
+                        other.name()
+                    ),
+                )
+                .at(&file, fd.span.clone(), "not used by this method")
+                .help("remove first-divisor, or set method = \"sainte-lague\""),
+            ),
+            (None, _) => {}
+        }
+    }
+    let population = root
+        .string(&mut diags, "population")
+        .unwrap_or_else(|| At::new("population".to_string(), 0..0));
+    let normalise = root.boolean(&mut diags, "normalise-weights").is_some_and(|b| b.value);
+
+    let mut criteria = Vec::new();
+    let tables = root.tables(&mut diags, "criterion", "criterion");
+    if tables.is_empty() && !root_has(&doc, "criterion") {
+        diags.push(
+            Diag::error("criteria::no-criteria", "the criteria file has no [[criterion]]")
+                .help("add at least one [[criterion]] with id, basis and weight; see criteria/template.toml"),
+        );
+    }
+    for t in tables {
+        if let Some(c) = criterion(t, &mut diags) {
+            criteria.push(c);
+        }
+    }
+    check_ids(&file, &criteria, &mut diags);
+    let weight_sum = check_weights(&file, &mut criteria, normalise, &mut diags);
+
+    let bounds = match root.table(&mut diags, "bounds", "[bounds]") {
+        Some(t) => bounds(t, &mut diags),
+        None => Bounds {
+            minimum: 0,
+            minimum_if_asked: None,
+            capacity: None,
+            capacity_missing: CapacityMissing::Error,
+            per_1000_cap: None,
+        },
+    };
+    let overrides = root
+        .tables(&mut diags, "override", "override")
+        .into_iter()
+        .filter_map(|t| override_rule(t, &mut diags))
+        .collect();
+    root.finish(&mut diags);
+
+    let (Some(year), Some(county), Some(total), Some(method)) = (year, county, total, method) else {
+        return Err(diags);
+    };
+    let parsed = Criteria {
+        file,
+        title,
+        year: year.value,
+        county: county.value,
+        total: total.value,
+        total_span: total.span,
+        method,
+        population,
+        criteria,
+        bounds,
+        overrides,
+        weight_sum,
+        normalised: normalise,
+    };
+    diags.into_result(parsed)
+}
+
+fn root_has(doc: &toml::Spanned<toml::de::DeTable>, key: &str) -> bool {
+    doc.get_ref().contains_key(key)
+}
+
+fn criterion(mut t: Table, diags: &mut Diags) -> Option<Criterion> {
+    let file = t.file();
+    let span = t.span();
+    let id = t.require(
+        diags,
+        "id",
+        "give the criterion a short id, e.g. id = \"population\"",
+        Table::string,
+    );
+    if let Some(id) = &id {
+        t.rename(format!("criterion `{}`", id.value));
+        if id.value.is_empty()
+            || !id
+                .value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            diags.push(
+                Diag::error(
+                    "criteria::id",
+                    format!(
+                        "criterion id `{}` must be plain ASCII letters, digits, - or _",
+                        id.value
+                    ),
+                )
+                .at(file, id.span.clone(), "not a plain id")
+                .help("the id names the column in the output tables; put the readable name in `label`"),
+            );
+        }
+    }
+    let label = t.string(diags, "label");
+    let label_nb = t.string(diags, "label-nb").map(|l| l.value);
+    let label_en = t.string(diags, "label-en").map(|l| l.value);
+    let basis_text = t.require(
+        diags,
+        "basis",
+        "add basis = \"share\", \"equal\" or \"population-weighted\"",
+        Table::string,
+    );
+    let basis = one_of(&t, diags, "basis", basis_text, &Basis::NAMES, |s| match s {
+        "share" => Some(Basis::Share),
+        "equal" => Some(Basis::Equal),
+        "population-weighted" => Some(Basis::PopulationWeighted),
+        _ => None,
+    });
+    let column = t.string(diags, "column");
+    let weight = t.require(
+        diags,
+        "weight",
+        "add the criterion's weight, e.g. weight = 0.25",
+        Table::number,
+    );
+    if let Some(w) = &weight
+        && w.value.0 < 0.0
+    {
+        diags.push(
+            Diag::error(
+                "criteria::negative-weight",
+                format!("{} has weight {}, but a weight cannot be negative", t.what(), w.value.1),
+            )
+            .at(file, w.span.clone(), "negative")
+            .help("use 0 to switch the criterion off; to favour low values use direction = \"less\""),
+        );
+    }
+    let direction_text = t.string(diags, "direction");
+    let direction_span = direction_text.as_ref().map(|d| d.span.clone());
+    let direction = match direction_text {
+        None => Some(Direction::More),
+        some => one_of(&t, diags, "direction", some, &["more", "less"], |s| match s {
+            "more" => Some(Direction::More),
+            "less" => Some(Direction::Less),
+            _ => None,
+        }),
+    };
+    let scale_text = t.string(diags, "scale");
+    let scale_span = scale_text.as_ref().map(|s| s.span.clone());
+    let floor = t.number(diags, "floor");
+    let scale = match scale_text {
+        None => Some(Scale::RatioToMean),
+        some => one_of(&t, diags, "scale", some, &["ratio-to-mean", "min-max"], |s| match s {
+            "ratio-to-mean" => Some(Scale::RatioToMean),
+            "min-max" => Some(Scale::MinMax { floor: 0.5 }),
+            _ => None,
+        }),
+    };
+    let scale = match (scale, &floor) {
+        (Some(Scale::MinMax { .. }), Some(f)) => {
+            if !(0.0..1.0).contains(&f.value.0) {
+                diags.push(
+                    Diag::error(
+                        "criteria::floor",
+                        format!("floor {} in {} is outside 0 ≤ floor < 1", f.value.1, t.what()),
+                    )
+                    .at(file, f.span.clone(), "out of range")
+                    .help("the floor is the factor of the worst municipality; 0.5 means it weighs half the best"),
+                );
+            }
+            Some(Scale::MinMax { floor: f.value.0 })
+        }
+        (Some(Scale::RatioToMean), Some(f)) => {
+            diags.push(
+                Diag::error(
+                    "criteria::floor",
+                    format!("floor in {} is only used with scale = \"min-max\"", t.what()),
+                )
+                .at(file, f.span.clone(), "not used")
+                .help("remove floor, or add scale = \"min-max\""),
+            );
+            scale
+        }
+        _ => scale,
+    };
+    let missing_text = t.string(diags, "missing");
+    let missing = match missing_text {
+        None => Some(Missing::Error),
+        some => one_of(&t, diags, "missing", some, &Missing::NAMES, |s| match s {
+            "error" => Some(Missing::Error),
+            "county-mean" => Some(Missing::CountyMean),
+            "zero" => Some(Missing::Zero),
+            _ => None,
+        }),
+    };
+    let what = t.what().to_string();
+    t.finish(diags);
+
+    let basis = basis?;
+    match (basis, &column) {
+        (Basis::Equal, Some(c)) => diags.push(
+            Diag::error(
+                "criteria::column",
+                format!("{what} has basis \"equal\", which uses no column"),
+            )
+            .at(file, c.span.clone(), "not used")
+            .help("remove the column, or choose basis = \"share\" or \"population-weighted\""),
+        ),
+        (Basis::Share | Basis::PopulationWeighted, None) => diags.push(
+            Diag::error("criteria::column", format!("{what} has no `column`"))
+                .at(file, span.clone(), "")
+                .help(format!(
+                    "basis \"{}\" needs an indicator column, e.g. column = \"population\"",
+                    basis.name()
+                )),
+        ),
+        _ => {}
+    }
+    if basis != Basis::PopulationWeighted
+        && let Some(s) = scale_span
+    {
+        diags.push(
+            Diag::error(
+                "criteria::scale",
+                format!("scale in {what} is only used with basis \"population-weighted\""),
+            )
+            .at(file, s, "not used")
+            .help("remove scale, or use basis = \"population-weighted\""),
+        );
+    }
+    if basis == Basis::Share && direction == Some(Direction::Less) {
+        diags.push(
+            Diag::error("criteria::direction", format!("{what} has basis \"share\" with direction \"less\""))
+                .at(file, direction_span.unwrap_or(span.clone()), "")
+                .help("a share of a count always favours more; for a rate where less is better use basis = \"population-weighted\""),
+        );
+    }
+    let id = id?;
+    Some(Criterion {
+        label: Label {
+            nn: label.map_or_else(|| id.value.clone(), |l| l.value),
+            nb: label_nb,
+            en: label_en,
+        },
+        id: id.value,
+        basis,
+        column,
+        weight: weight?.value.0,
+        direction: direction?,
+        scale: scale?,
+        missing: missing?,
+        span,
+    })
+}
+
+fn check_ids(file: &SourceFile, criteria: &[Criterion], diags: &mut Diags) {
+    for (k, c) in criteria.iter().enumerate() {
+        if let Some(first) = criteria[..k].iter().find(|p| p.id == c.id) {
+            diags.push(
+                Diag::error("criteria::duplicate-id", format!("two criteria have the id `{}`", c.id))
+                    .at(file, c.span.clone(), "second")
+                    .also(first.span.clone(), "first")
+                    .help("give each criterion its own id"),
+            );
+        }
+    }
+}
+
+/// Checks that the weights add up to 1, or normalises them when the file asks for it.
+fn check_weights(file: &SourceFile, criteria: &mut [Criterion], normalise: bool, diags: &mut Diags) -> f64 {
+    let sum: f64 = criteria.iter().map(|c| c.weight).sum();
+    if criteria.is_empty() || criteria.iter().any(|c| c.weight < 0.0) {
+        return sum;
+    }
+    if sum <= 0.0 {
+        diags.push(
+            Diag::error(
+                "criteria::weights",
+                "every weight is 0, so no criterion decides anything",
+            )
+            .help("give at least one criterion a positive weight"),
+        );
+    } else if normalise {
+        for c in criteria.iter_mut() {
+            c.weight /= sum;
+        }
+    } else if (sum - 1.0).abs() > WEIGHT_TOLERANCE {
+        let listed: Vec<String> = criteria
+            .iter()
+            .map(|c| format!("{} {}", c.id, fmt_weight(c.weight)))
+            .collect();
+        let mut d = Diag::error(
+            "criteria::weights",
+            format!(
+                "the weights add up to {}, not 1 ({})",
+                fmt_weight(sum),
+                listed.join(" + ")
+            ),
+        )
+        .help("change the weights so they add up to 1, or add normalise-weights = true to divide each by their sum");
+        if let Some(first) = criteria.first() {
+            d = d.at(file, first.span.clone(), "the first criterion");
+        }
+        diags.push(d);
+    }
+    sum
+}
+
+fn fmt_weight(w: f64) -> String {
+    let s = format!("{w:.6}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+fn bounds(mut t: Table, diags: &mut Diags) -> Bounds {
+    let file = t.file();
+    let minimum = t.count(diags, "minimum");
+    let minimum_if_asked = t.count(diags, "minimum-if-asked");
+    let capacity = t.string(diags, "capacity");
+    let capacity_missing = match t.string(diags, "capacity-missing") {
+        None => Some(CapacityMissing::Error),
+        some => one_of(
+            &t,
+            diags,
+            "capacity-missing policy",
+            some,
+            &["error", "no-limit"],
+            |s| match s {
+                "error" => Some(CapacityMissing::Error),
+                "no-limit" => Some(CapacityMissing::NoLimit),
+                _ => None,
+            },
+        ),
+    };
+    let cap = t.number(diags, "per-1000-cap");
+    if let Some(c) = &cap
+        && c.value.0 <= 0.0
+    {
+        diags.push(
+                Diag::error("criteria::per-1000-cap", format!("per-1000-cap is {}, but it must be more than 0", c.value.1))
+                    .at(file, c.span.clone(), "must be positive")
+                    .help("give the most a municipality may be asked per 1000 inhabitants, e.g. per-1000-cap = 20, or remove the key"),
+            );
+    }
+    if let (Some(m), Some(mi)) = (&minimum, &minimum_if_asked)
+        && m.value > 0
+        && mi.value > 0
+    {
+        diags.push(
+                Diag::error("criteria::minimum", "[bounds] sets both minimum and minimum-if-asked")
+                    .at(file, mi.span.clone(), "second rule")
+                    .also(m.span.clone(), "first rule")
+                    .help("minimum asks every municipality for at least that many; minimum-if-asked lets a municipality be left out instead. Keep one"),
+            );
+    }
+    t.finish(diags);
+    Bounds {
+        minimum: minimum.map_or(0, |m| m.value),
+        minimum_if_asked: minimum_if_asked.filter(|m| m.value > 0),
+        capacity,
+        capacity_missing: capacity_missing.unwrap_or(CapacityMissing::Error),
+        per_1000_cap: cap.map(|c| c.value.0).filter(|&c| c > 0.0),
+    }
+}
+
+fn override_rule(mut t: Table, diags: &mut Diags) -> Option<Override> {
+    let file = t.file();
+    let span = t.span();
+    let kommune = t.require(
+        diags,
+        "kommune",
+        "name the municipality by number or name, e.g. kommune = \"4602\"",
+        Table::string,
+    );
+    if let Some(k) = &kommune {
+        t.rename(format!("the override for `{}`", k.value));
+    }
+    let fixed = t.count(diags, "fixed");
+    let min = t.count(diags, "min");
+    let max = t.count(diags, "max");
+    let reason = t.require(
+        diags,
+        "reason",
+        "every override needs its reason, e.g. reason = \"council decision 2026-06-12\"",
+        Table::string,
+    );
+    let what = t.what().to_string();
+    t.finish(diags);
+    if let Some(r) = &reason
+        && r.value.trim().is_empty()
+    {
+        diags.push(
+            Diag::error("criteria::override-reason", format!("{what} has an empty reason"))
+                .at(file, r.span.clone(), "empty")
+                .help("say why, e.g. reason = \"council decision 2026-06-12\"; the reason is printed with the number"),
+        );
+    }
+    let rule = match (&fixed, &min, &max) {
+        (Some(f), None, None) => Some(OverrideRule::Fixed(f.value)),
+        (None, None, None) => {
+            diags.push(
+                Diag::error("criteria::override", format!("{what} sets neither fixed, min nor max"))
+                    .at(file, span.clone(), "")
+                    .help("add fixed = N for an exact number, or min = N and/or max = N"),
+            );
+            None
+        }
+        (Some(f), _, _) => {
+            diags.push(
+                Diag::error(
+                    "criteria::override",
+                    format!("{what} sets fixed together with min or max"),
+                )
+                .at(file, f.span.clone(), "fixed")
+                .help("fixed already sets the number; remove min and max, or remove fixed"),
+            );
+            None
+        }
+        (None, lo, hi) => {
+            if let (Some(lo), Some(hi)) = (lo, hi)
+                && lo.value > hi.value
+            {
+                diags.push(
+                    Diag::error(
+                        "criteria::override",
+                        format!("{what} has min {} above max {}", lo.value, hi.value),
+                    )
+                    .at(file, lo.span.clone(), "min")
+                    .also(hi.span.clone(), "max")
+                    .help("swap them, or use fixed = N for one exact number"),
+                );
+            }
+            Some(OverrideRule::Between {
+                min: lo.as_ref().map(|x| x.value),
+                max: hi.as_ref().map(|x| x.value),
+            })
+        }
+    };
+    Some(Override {
+        kommune: kommune?,
+        index: None,
+        rule: rule?,
+        reason: reason?.value,
+        span,
+    })
+}
+
+impl Criteria {
+    /// The indicator columns this file reads, in order of first use.
+    pub fn columns(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = vec![self.population.value.as_str()];
+        out.extend(
+            self.criteria
+                .iter()
+                .filter_map(|c| c.column.as_ref())
+                .map(|c| c.value.as_str()),
+        );
+        out.extend(self.bounds.capacity.iter().map(|c| c.value.as_str()));
+        let mut seen = Vec::new();
+        out.retain(|c| {
+            let new = !seen.contains(c);
+            seen.push(*c);
+            new
+        });
+        out
+    }
+
+    /// Checks the file against the data: columns exist and suit their basis, the county is the
+    /// register's, and every override names one municipality, once.
+    pub fn check_against(&mut self, catalogue: &Catalogue, register: &Register) -> Result<(), Diags> {
+        let mut diags = Diags::default();
+        let file = self.file.clone();
+        let names: Vec<&str> = catalogue.indicators.iter().map(|i| i.name.as_str()).collect();
+        let unknown = |diags: &mut Diags, col: &At<String>, role: &str| {
+            let mut d = Diag::error(
+                "criteria::unknown-column",
+                format!(
+                    "`{}` ({role}) is not an indicator in {}",
+                    col.value, catalogue.file.name
+                ),
+            )
+            .at(&file, col.span.clone(), "unknown column");
+            d = match suggest::did_you_mean(&col.value, names.iter().copied()) {
+                Some(s) => d.help(s),
+                None => d.help(format!("the indicators are {}", suggest::and_list(&names))),
+            };
+            diags.push(d);
+        };
+        let kind_of = |name: &str| catalogue.indicator(name).map(|i| i.kind);
+
+        match kind_of(&self.population.value) {
+            None if self.population.span == (0..0) => diags.push(
+                Diag::error(
+                    "criteria::population",
+                    format!("{} has no indicator `population`", catalogue.file.name),
+                )
+                .help("add population = \"<indicator>\" to the criteria file, naming the population indicator"),
+            ),
+            None => unknown(&mut diags, &self.population, "population"),
+            Some(IndicatorKind::Rate) => diags.push(
+                Diag::error(
+                    "criteria::population",
+                    format!("population `{}` is a rate, not a count", self.population.value),
+                )
+                .at(&file, self.population.span.clone(), "a rate")
+                .help("name the indicator that holds the number of inhabitants"),
+            ),
+            Some(IndicatorKind::Count) => {}
+        }
+        for c in &self.criteria {
+            let Some(col) = &c.column else { continue };
+            match (c.basis, kind_of(&col.value)) {
+                (_, None) => unknown(&mut diags, col, &format!("criterion `{}`", c.id)),
+                (Basis::Share, Some(IndicatorKind::Rate)) => diags.push(
+                    Diag::error(
+                        "criteria::basis",
+                        format!("criterion `{}` takes a share of `{}`, which is a rate", c.id, col.value),
+                    )
+                    .at(&file, col.span.clone(), "a rate")
+                    .help("shares of a rate mean nothing: use basis = \"population-weighted\" for rates"),
+                ),
+                (Basis::PopulationWeighted, Some(IndicatorKind::Count)) => diags.push(
+                    Diag::error(
+                        "criteria::basis",
+                        format!(
+                            "criterion `{}` weights population by `{}`, which is a count",
+                            c.id, col.value
+                        ),
+                    )
+                    .at(&file, col.span.clone(), "a count")
+                    .help("use basis = \"share\" for counts, or a per-inhabitant rate with population-weighted"),
+                ),
+                _ => {}
+            }
+        }
+        if let Some(cap) = &self.bounds.capacity {
+            match kind_of(&cap.value) {
+                None => unknown(&mut diags, cap, "capacity"),
+                Some(IndicatorKind::Rate) => diags.push(
+                    Diag::error(
+                        "criteria::capacity",
+                        format!("capacity `{}` is a rate, not a number of persons", cap.value),
+                    )
+                    .at(&file, cap.span.clone(), "a rate")
+                    .help("name a count column, such as the dwellings each municipality declared available"),
+                ),
+                Some(IndicatorKind::Count) => {}
+            }
+        }
+        if let Some(county) = &register.county
+            && *county != self.county
+        {
+            diags.push(
+                Diag::error(
+                    "criteria::county",
+                    format!(
+                        "the criteria file is for county {}, but the data in {} is county {county}",
+                        self.county, register.file.name
+                    ),
+                )
+                .help("use the data folder for that county, or correct `county`"),
+            );
+        }
+        for k in 0..self.overrides.len() {
+            let o = &self.overrides[k];
+            match register.find(&o.kommune.value) {
+                Ok(i) => {
+                    if let Some(prev) = self.overrides[..k].iter().find(|p| p.index == Some(i)) {
+                        diags.push(
+                            Diag::error(
+                                "criteria::duplicate-override",
+                                format!("two overrides for {}", register.municipalities[i].label()),
+                            )
+                            .at(&file, o.span.clone(), "second")
+                            .also(prev.span.clone(), "first")
+                            .help("merge them into one [[override]] (min and max may stand together)"),
+                        );
+                    }
+                    self.overrides[k].index = Some(i);
+                }
+                Err(suggestions) => {
+                    let mut d = Diag::error(
+                        "criteria::unknown-municipality",
+                        format!("`{}` is not a municipality in {}", o.kommune.value, register.file.name),
+                    )
+                    .at(&file, o.kommune.span.clone(), "unknown municipality");
+                    d = if suggestions.is_empty() {
+                        d.help("write the 4-digit kommunenummer, e.g. \"4602\", or the name as in the register")
+                    } else {
+                        d.help(format!("did you mean {}?", suggest::or_list(&suggestions)))
+                    };
+                    diags.push(d);
+                }
+            }
+        }
+        diags.into_result(())
+    }
+}

@@ -1,0 +1,772 @@
+//! The data folder: its catalogue (`indicators.toml`), the municipality register, and the
+//! indicator table the criteria read.
+//!
+//! The catalogue says which CSV file and column hold each indicator, for which year, and whether
+//! it is a count or a rate, so a planner adds an indicator by adding a column and a catalogue
+//! entry, with no code. Loading reads only the files the criteria need, checks every row and
+//! cell (reporting all problems at once), and joins the indicators on `kommunenummer` (always a
+//! 4-character string) into one table in register order.
+
+pub mod csvfile;
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use crate::criteria::Label;
+use crate::diag::{Diag, Diags, SourceFile};
+use crate::suggest;
+use crate::tomlread::{self, At, Table};
+use csvfile::{CellProblem, CsvFile, io_reason, parse_number};
+
+/// The catalogue file's name inside the data folder.
+pub const CATALOGUE: &str = "indicators.toml";
+const KNR: &str = "kommunenummer";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IndicatorKind {
+    /// Extensive: persons, dwellings, places. Shares of it make sense.
+    Count,
+    /// Intensive: a percentage or a per-1000 figure. Weighted by population.
+    Rate,
+}
+
+#[derive(Clone, Debug)]
+pub struct IndicatorDef {
+    pub name: String,
+    pub name_span: Range<usize>,
+    pub label: Label,
+    pub kind: IndicatorKind,
+    pub file: At<String>,
+    pub column: At<String>,
+    /// The years to read; several are summed. `None` when the file has one row per municipality.
+    pub years: Option<At<Vec<i64>>>,
+    /// Divide by this indicator and multiply by 1000.
+    pub per_1000_of: Option<At<String>>,
+    pub unit: Option<String>,
+    pub source: Option<String>,
+}
+
+/// IMDi's latest request, the municipality's decision, and what was settled: shown next to the
+/// recommendation.
+#[derive(Clone, Debug)]
+pub struct Compare {
+    pub year: i64,
+    pub request: Option<At<String>>,
+    pub decision: Option<At<String>>,
+    pub settled: Option<At<String>>,
+}
+
+impl Compare {
+    fn names(&self) -> impl Iterator<Item = &str> {
+        [&self.request, &self.decision, &self.settled]
+            .into_iter()
+            .flatten()
+            .map(|a| a.value.as_str())
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Catalogue {
+    pub file: SourceFile,
+    pub register: At<String>,
+    pub year_column: String,
+    pub indicators: Vec<IndicatorDef>,
+    pub compare: Option<Compare>,
+}
+
+impl Catalogue {
+    pub fn indicator(&self, name: &str) -> Option<&IndicatorDef> {
+        self.indicators.iter().find(|i| i.name == name)
+    }
+
+    pub fn parse(file: SourceFile) -> Result<Catalogue, Diags> {
+        let text = file.text.clone();
+        let doc = tomlread::parse(&file, &text)?;
+        let mut diags = Diags::default();
+        let mut root = Table::root(&file, &doc, "the catalogue");
+        let register = root.require(
+            &mut diags,
+            "register",
+            "name the CSV file listing the municipalities, e.g. register = \"vestland-municipalities.csv\"",
+            Table::string,
+        );
+        let year_column = root
+            .string(&mut diags, "year-column")
+            .map_or_else(|| "year".to_string(), |y| y.value);
+        let compare = root.table(&mut diags, "compare", "[compare]").map(|mut t| {
+            let year = t.require(
+                &mut diags,
+                "year",
+                "add the year of the figures, e.g. year = 2024",
+                Table::integer,
+            );
+            let c = Compare {
+                year: year.map_or(0, |y| y.value),
+                request: t.string(&mut diags, "request"),
+                decision: t.string(&mut diags, "decision"),
+                settled: t.string(&mut diags, "settled"),
+            };
+            t.finish(&mut diags);
+            c
+        });
+        let mut indicators = Vec::new();
+        for (name, mut t) in root.named_tables(&mut diags, "indicator") {
+            let label = t.string(&mut diags, "label");
+            let label_nb = t.string(&mut diags, "label-nb").map(|l| l.value);
+            let label_en = t.string(&mut diags, "label-en").map(|l| l.value);
+            let kind = t.require(
+                &mut diags,
+                "kind",
+                "add kind = \"count\" or kind = \"rate\"",
+                Table::string,
+            );
+            let kind = kind.and_then(|k| match k.value.as_str() {
+                "count" => Some(IndicatorKind::Count),
+                "rate" => Some(IndicatorKind::Rate),
+                other => {
+                    diags.push(
+                        Diag::error("catalogue::kind", format!("kind `{other}` of {} is neither count nor rate", t.what()))
+                            .at(&file, k.span, "unknown kind")
+                            .help("count: persons, dwellings, places (shares make sense); rate: a percentage or per-1000 figure"),
+                    );
+                    None
+                }
+            });
+            let csv = t.require(
+                &mut diags,
+                "file",
+                "name the CSV file in the data folder",
+                Table::string,
+            );
+            let column = t.require(&mut diags, "column", "name the column in that file", Table::string);
+            let year = t.integer(&mut diags, "year");
+            let years = t.integers(&mut diags, "years");
+            let per_1000_of = t.string(&mut diags, "per-1000-of");
+            let unit = t.string(&mut diags, "unit").map(|u| u.value);
+            let source = t.string(&mut diags, "source").map(|s| s.value);
+            let years = match (year, years) {
+                (Some(y), None) => Some(At::new(vec![y.value], y.span)),
+                (None, Some(ys)) if ys.value.is_empty() => {
+                    diags.push(
+                        Diag::error("catalogue::years", format!("{} lists no years", t.what()))
+                            .at(&file, ys.span, "empty")
+                            .help("list the years to add up, e.g. years = [2022, 2023, 2024], or remove the key"),
+                    );
+                    None
+                }
+                (None, ys) => ys,
+                (Some(y), Some(_)) => {
+                    diags.push(
+                        Diag::error("catalogue::years", format!("{} sets both year and years", t.what()))
+                            .at(&file, y.span, "here")
+                            .help("use year = N for one year, or years = [..] to add several up"),
+                    );
+                    None
+                }
+            };
+            t.finish(&mut diags);
+            let (Some(kind), Some(csv), Some(column)) = (kind, csv, column) else {
+                continue;
+            };
+            indicators.push(IndicatorDef {
+                label: Label {
+                    nn: label.map_or_else(|| name.value.clone(), |l| l.value),
+                    nb: label_nb,
+                    en: label_en,
+                },
+                name: name.value,
+                name_span: name.span,
+                kind,
+                file: csv,
+                column,
+                years,
+                per_1000_of,
+                unit,
+                source,
+            });
+        }
+        root.finish(&mut diags);
+        for ind in &indicators {
+            let Some(per) = &ind.per_1000_of else { continue };
+            let target = indicators.iter().find(|i| i.name == per.value);
+            let problem = match target {
+                None => Some(format!("`{}` is not an indicator of this catalogue", per.value)),
+                Some(t) if t.kind != IndicatorKind::Count => {
+                    Some(format!("`{}` is a rate; per 1000 needs a count", per.value))
+                }
+                Some(t) if t.per_1000_of.is_some() => Some(format!("`{}` is itself per 1000", per.value)),
+                _ => None,
+            };
+            if let Some(problem) = problem {
+                diags.push(
+                    Diag::error(
+                        "catalogue::per-1000-of",
+                        format!("per-1000-of of indicator `{}`: {problem}", ind.name),
+                    )
+                    .at(&file, per.span.clone(), "cannot divide by this")
+                    .help("name a population count, e.g. per-1000-of = \"population\""),
+                );
+            }
+        }
+        let (Some(register), true) = (register, !diags.has_errors()) else {
+            return Err(diags);
+        };
+        Ok(Catalogue {
+            file,
+            register,
+            year_column,
+            indicators,
+            compare,
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Municipality {
+    /// Always 4 characters, leading zero kept.
+    pub knr: String,
+    pub name: String,
+}
+
+impl Municipality {
+    /// "4602 Kinn".
+    pub fn label(&self) -> String {
+        format!("{} {}", self.knr, self.name)
+    }
+}
+
+/// The municipalities of the county, in kommunenummer order.
+#[derive(Clone, Debug)]
+pub struct Register {
+    pub file: SourceFile,
+    pub municipalities: Vec<Municipality>,
+    /// The county number, when the register has a `fylkesnummer` column.
+    pub county: Option<String>,
+}
+
+fn valid_knr(s: &str) -> bool {
+    s.len() == 4 && s.chars().all(|c| c.is_ascii_digit())
+}
+
+fn knr_problem(csv: &CsvFile, row: usize, raw: &str) -> Diag {
+    let digits = raw.chars().filter(char::is_ascii_digit).count();
+    let help = if raw.chars().all(|c| c.is_ascii_digit()) && digits < 4 {
+        "a kommunenummer has 4 digits with its leading zero kept (0301 is Oslo); if the file went \
+         through Excel, format the column as text before saving"
+    } else {
+        "write the 4-digit kommunenummer, e.g. 4602"
+    };
+    Diag::error(
+        "data::kommunenummer",
+        format!("`{raw}` in {} is not a 4-digit kommunenummer", csv.name()),
+    )
+    .at(&csv.source, csv.cell_span(row, KNR), "not a kommunenummer")
+    .help(help)
+}
+
+impl Register {
+    pub fn len(&self) -> usize {
+        self.municipalities.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.municipalities.is_empty()
+    }
+
+    fn index(&self) -> HashMap<&str, usize> {
+        self.municipalities
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.knr.as_str(), i))
+            .collect()
+    }
+
+    /// Finds a municipality by number or by name (ignoring case, spaces and æ ø å spelt in
+    /// ASCII). On failure returns the closest names.
+    pub fn find(&self, query: &str) -> Result<usize, Vec<&str>> {
+        let q = query.trim();
+        if let Some(i) = self.municipalities.iter().position(|m| m.knr == q) {
+            return Ok(i);
+        }
+        let folded = suggest::fold(q);
+        if let Some(i) = self
+            .municipalities
+            .iter()
+            .position(|m| suggest::fold(&m.name) == folded)
+        {
+            return Ok(i);
+        }
+        Err(suggest::closest(q, self.municipalities.iter().map(|m| m.name.as_str())))
+    }
+
+    fn read(csv: &CsvFile, diags: &mut Diags) -> Option<Register> {
+        for col in [KNR, "kommune"] {
+            if !csv.has_column(col) {
+                diags.push(
+                    Diag::error(
+                        "data::register",
+                        format!("the register {} has no column `{col}`", csv.name()),
+                    )
+                    .at(&csv.source, csv.header_line(), "header")
+                    .help("the register lists each municipality as kommunenummer,kommune"),
+                );
+            }
+        }
+        let knrs = csv.text_column(KNR)?;
+        let names = csv.text_column("kommune")?;
+        let before = diags.0.len();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut municipalities = Vec::new();
+        for (row, (knr, name)) in knrs.iter().zip(&names).enumerate() {
+            let knr = knr.clone().unwrap_or_default();
+            if !valid_knr(&knr) {
+                diags.push(knr_problem(csv, row, &knr));
+                continue;
+            }
+            if let Some(&first) = seen.get(&knr) {
+                diags.push(
+                    Diag::error(
+                        "data::duplicate",
+                        format!("kommunenummer {knr} appears twice in the register {}", csv.name()),
+                    )
+                    .at(&csv.source, csv.row_span(row), "second")
+                    .also(csv.row_span(first), "first")
+                    .help("each municipality has one row in the register; remove the duplicate"),
+                );
+                continue;
+            }
+            seen.insert(knr.clone(), row);
+            municipalities.push(Municipality {
+                knr,
+                name: name.clone().unwrap_or_default(),
+            });
+        }
+        if municipalities.is_empty() && diags.0.len() == before {
+            diags.push(
+                Diag::error(
+                    "data::register",
+                    format!("the register {} lists no municipalities", csv.name()),
+                )
+                .help("add one row per municipality: kommunenummer,kommune"),
+            );
+        }
+        municipalities.sort_by(|a, b| a.knr.cmp(&b.knr));
+        let county = csv.text_column("fylkesnummer").and_then(|c| {
+            let first = c.first()?.clone()?;
+            c.iter().all(|v| v.as_deref() == Some(first.as_str())).then_some(first)
+        });
+        (diags.0.len() == before).then(|| Register {
+            file: csv.source.clone(),
+            municipalities,
+            county,
+        })
+    }
+}
+
+/// Indicator values in register order; `None` is a blank or suppressed cell.
+#[derive(Clone, Debug, Default)]
+pub struct IndicatorTable {
+    columns: Vec<(String, Vec<Option<f64>>)>,
+}
+
+impl IndicatorTable {
+    pub fn get(&self, name: &str) -> Option<&[Option<f64>]> {
+        self.columns.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_slice())
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.columns.iter().map(|(n, _)| n.as_str())
+    }
+}
+
+/// An input file and its bytes' size, for the record of what a run read.
+#[derive(Clone, Debug)]
+pub struct Input {
+    pub name: String,
+    pub text: std::sync::Arc<str>,
+}
+
+/// Everything read from the data folder.
+pub struct Dataset {
+    pub dir: PathBuf,
+    pub catalogue: Catalogue,
+    pub register: Register,
+    pub table: IndicatorTable,
+    /// The files read, catalogue and register first.
+    pub inputs: Vec<Input>,
+}
+
+fn shown(dir: &Path, file: &str) -> String {
+    dir.join(file).display().to_string()
+}
+
+/// Reads a text file, reporting a missing or unreadable file with what to do.
+pub fn read_text(path: &Path, shown: &str, help: &str) -> Result<SourceFile, Diag> {
+    let bytes = fs_err::read(path).map_err(|e| {
+        Diag::error("input::read", format!("cannot read {shown}: {}", io_reason(&e))).help(help.to_string())
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let good = std::str::from_utf8(&e.as_bytes()[..e.utf8_error().valid_up_to()]).unwrap_or_default();
+        let (line, col) = SourceFile::new(shown, good).line_col(good.len());
+        Diag::error(
+            "input::encoding",
+            format!("{shown} is not UTF-8: the byte at line {line}, column {col} is not valid text"),
+        )
+        .help("save the file as UTF-8")
+    })?;
+    if text.trim().is_empty() {
+        return Err(Diag::error("input::empty", format!("{shown} is empty")).help(help.to_string()));
+    }
+    Ok(SourceFile::new(shown, text))
+}
+
+/// Loads the catalogue, the register and the indicators named in `wanted` (plus what they
+/// depend on and the comparison columns). Unknown names are skipped here: the criteria check
+/// reports them where they were written.
+pub fn load(dir: &Path, wanted: &[&str]) -> Result<Dataset, Diags> {
+    let cat_file = read_text(
+        &dir.join(CATALOGUE),
+        &shown(dir, CATALOGUE),
+        "the data folder needs an indicators.toml that lists its tables; set the folder with --data",
+    )?;
+    let catalogue = Catalogue::parse(cat_file.clone())?;
+    let mut diags = Diags::default();
+    let register_csv = CsvFile::read(
+        &dir.join(&catalogue.register.value),
+        &shown(dir, &catalogue.register.value),
+    )?;
+    let register = Register::read(&register_csv, &mut diags).ok_or_else(|| diags.clone())?;
+    let mut inputs = vec![
+        Input {
+            name: cat_file.name.clone(),
+            text: cat_file.text.clone(),
+        },
+        Input {
+            name: register_csv.name().to_string(),
+            text: register_csv.source.text.clone(),
+        },
+    ];
+
+    // What to read: the wanted indicators, the comparison columns, and what they divide by.
+    let mut needed: Vec<&IndicatorDef> = Vec::new();
+    let compare_names: Vec<&str> = catalogue.compare.iter().flat_map(Compare::names).collect();
+    for ind in &catalogue.indicators {
+        let used = wanted.contains(&ind.name.as_str()) || compare_names.contains(&ind.name.as_str());
+        let divisor_of_used = catalogue.indicators.iter().any(|other| {
+            other.per_1000_of.as_ref().is_some_and(|p| p.value == ind.name)
+                && (wanted.contains(&other.name.as_str()) || compare_names.contains(&other.name.as_str()))
+        });
+        if used || divisor_of_used {
+            needed.push(ind);
+        }
+    }
+
+    let mut files: BTreeMap<String, Option<CsvFile>> = BTreeMap::new();
+    let mut parts: Vec<(&IndicatorDef, DataFrame)> = Vec::new();
+    for ind in &needed {
+        let csv = files.entry(ind.file.value.clone()).or_insert_with(|| {
+            match CsvFile::read(&dir.join(&ind.file.value), &shown(dir, &ind.file.value)) {
+                Ok(f) => {
+                    inputs.push(Input {
+                        name: f.name().to_string(),
+                        text: f.source.text.clone(),
+                    });
+                    Some(f)
+                }
+                Err(d) => {
+                    diags.push(d.at(&catalogue.file, ind.file.span.clone(), "named here"));
+                    None
+                }
+            }
+        });
+        let Some(csv) = csv else { continue };
+        if let Some(frame) = read_indicator(csv, ind, &catalogue, &register, &mut diags) {
+            parts.push((ind, frame));
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let table = join(&register, &parts)
+        .map_err(|e| Diags::from(Diag::error("data::join", format!("joining the indicators failed: {e}"))))?;
+    // A per-1000 figure over a zero population is not a number.
+    for (ind, _) in &parts {
+        if let (Some(per), Some(values)) = (&ind.per_1000_of, table.get(&ind.name)) {
+            for (i, v) in values.iter().enumerate() {
+                if v.is_some_and(|v| !v.is_finite()) {
+                    diags.push(Diag::error(
+                        "data::per-1000",
+                        format!(
+                            "`{}` for {} divides by a population `{}` of 0",
+                            ind.name,
+                            register.municipalities[i].label(),
+                            per.value
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    diags.into_result(Dataset {
+        dir: dir.to_path_buf(),
+        catalogue,
+        register,
+        table,
+        inputs,
+    })
+}
+
+/// Reads one indicator's rows from its file, checks them, and returns them as a frame of
+/// `kommunenummer`, `value` (one row per municipality and year).
+fn read_indicator(
+    csv: &CsvFile,
+    ind: &IndicatorDef,
+    catalogue: &Catalogue,
+    register: &Register,
+    diags: &mut Diags,
+) -> Option<DataFrame> {
+    let cat = &catalogue.file;
+    let mut ok = true;
+    for (col, span, role) in [
+        (ind.column.value.as_str(), ind.column.span.clone(), "column"),
+        (KNR, ind.file.span.clone(), "key"),
+    ] {
+        if !csv.has_column(col) {
+            let mut d = Diag::error("data::unknown-column", format!("{} has no column `{col}`", csv.name())).at(
+                cat,
+                span,
+                format!("{role} of indicator `{}`", ind.name),
+            );
+            let cols: Vec<&str> = csv.header.iter().map(String::as_str).collect();
+            d = match suggest::did_you_mean(col, cols.iter().copied()) {
+                Some(s) => d.help(s),
+                None => d.help(format!("its columns are {}", suggest::and_list(&cols))),
+            };
+            diags.push(d);
+            ok = false;
+        }
+    }
+    if ind.years.is_some() && !csv.has_column(&catalogue.year_column) {
+        diags.push(
+            Diag::error(
+                "data::unknown-column",
+                format!(
+                    "{} has no column `{}`, but indicator `{}` picks years",
+                    csv.name(),
+                    catalogue.year_column,
+                    ind.name
+                ),
+            )
+            .at(cat, ind.years.as_ref().map_or(0..0, |y| y.span.clone()), "years")
+            .help("remove year/years from the indicator, or set year-column in the catalogue"),
+        );
+        ok = false;
+    }
+    if !ok {
+        return None;
+    }
+    let knrs = csv.text_column(KNR)?;
+    let values = csv.text_column(&ind.column.value)?;
+    let years = match &ind.years {
+        Some(_) => Some(csv.text_column(&catalogue.year_column)?),
+        None => None,
+    };
+    let index = register.index();
+    let wanted_years: Vec<i64> = ind.years.as_ref().map_or_else(|| vec![0], |y| y.value.clone());
+    let mut first_row: HashMap<(String, i64), usize> = HashMap::new();
+    let mut out_knr: Vec<String> = Vec::new();
+    let mut out_val: Vec<Option<f64>> = Vec::new();
+    let mut cell_errors = 0usize;
+    let before = diags.0.len();
+    let mut report = |diags: &mut Diags, d: Diag| {
+        cell_errors += 1;
+        if cell_errors <= 10 {
+            diags.push(d);
+        }
+    };
+    for row in 0..csv.height() {
+        let year = match &years {
+            None => 0,
+            Some(ys) => match ys[row].as_deref().map(str::parse::<i64>) {
+                Some(Ok(y)) => y,
+                _ => {
+                    let raw = ys[row].clone().unwrap_or_default();
+                    report(
+                        diags,
+                        Diag::error(
+                            "data::year",
+                            format!(
+                                "`{raw}` in column `{}` of {} is not a year",
+                                catalogue.year_column,
+                                csv.name()
+                            ),
+                        )
+                        .at(&csv.source, csv.cell_span(row, &catalogue.year_column), "not a year")
+                        .help("write the year as four digits, e.g. 2026"),
+                    );
+                    continue;
+                }
+            },
+        };
+        if !wanted_years.contains(&year) {
+            continue;
+        }
+        let knr = knrs[row].clone().unwrap_or_default();
+        if !valid_knr(&knr) {
+            report(diags, knr_problem(csv, row, &knr));
+            continue;
+        }
+        if !index.contains_key(knr.as_str()) {
+            report(
+                diags,
+                Diag::error(
+                    "data::unknown-municipality",
+                    format!(
+                        "kommunenummer {knr} in {} is not in the register {}",
+                        csv.name(),
+                        register.file.name
+                    ),
+                )
+                .at(&csv.source, csv.cell_span(row, KNR), "unknown kommunenummer")
+                .help("correct the number, remove the row, or add the municipality to the register"),
+            );
+            continue;
+        }
+        if let Some(&first) = first_row.get(&(knr.clone(), year)) {
+            let when = if years.is_some() {
+                format!(" for {year}")
+            } else {
+                String::new()
+            };
+            report(
+                diags,
+                Diag::error(
+                    "data::duplicate",
+                    format!("{} has two rows for kommunenummer {knr}{when}", csv.name()),
+                )
+                .at(&csv.source, csv.row_span(row), "second")
+                .also(csv.row_span(first), "first")
+                .help("keep one row per municipality (and year); remove the other"),
+            );
+            continue;
+        }
+        first_row.insert((knr.clone(), year), row);
+        let value = match parse_number(values[row].as_deref()) {
+            Ok(v) => v,
+            Err(problem) => {
+                let raw = values[row].clone().unwrap_or_default();
+                let span = csv.cell_span(row, &ind.column.value);
+                let (what, help) = match problem {
+                    CellProblem::NotANumber => (
+                        format!("`{raw}` in column `{}` of {} is not a number", ind.column.value, csv.name()),
+                        "write a number with a decimal point (70.1), or leave the cell empty if the figure is missing".to_string(),
+                    ),
+                    CellProblem::DecimalComma => (
+                        format!("`{raw}` in column `{}` of {} has a decimal comma", ind.column.value, csv.name()),
+                        format!("write {} with a decimal point", raw.replace(',', ".")),
+                    ),
+                    CellProblem::Negative(_) => (
+                        format!("`{raw}` in column `{}` of {} is negative", ind.column.value, csv.name()),
+                        "counts and rates cannot be negative; correct the figure, or leave the cell empty if it is missing".to_string(),
+                    ),
+                };
+                report(
+                    diags,
+                    Diag::error("data::value", what)
+                        .at(&csv.source, span, "here")
+                        .help(help),
+                );
+                continue;
+            }
+        };
+        out_knr.push(knr);
+        out_val.push(value);
+    }
+    if cell_errors > 10 {
+        diags.push(Diag::error(
+            "data::more",
+            format!("{} more problems in {} are not shown", cell_errors - 10, csv.name()),
+        ));
+    }
+    if diags.0.len() > before {
+        return None;
+    }
+    // Every municipality needs a row for every year.
+    let mut absent = Vec::new();
+    for m in &register.municipalities {
+        for &y in &wanted_years {
+            if !first_row.contains_key(&(m.knr.clone(), y)) {
+                absent.push(if years.is_some() {
+                    format!("{} ({y})", m.label())
+                } else {
+                    m.label()
+                });
+            }
+        }
+    }
+    if !absent.is_empty() {
+        let shown_list = if absent.len() > 8 {
+            format!("{}, … and {} more", absent[..8].join(", "), absent.len() - 8)
+        } else {
+            absent.join(", ")
+        };
+        diags.push(
+            Diag::error(
+                "data::missing-municipality",
+                format!(
+                    "{} has no row for {} of the register's municipalities: {shown_list}",
+                    csv.name(),
+                    absent.len()
+                ),
+            )
+            .at(&csv.source, csv.header_line(), "")
+            .help("add a row for each (leave the value empty if the figure is missing), or correct the kommunenummer"),
+        );
+        return None;
+    }
+    DataFrame::new_infer_height(vec![
+        Column::new(KNR.into(), out_knr),
+        Column::new("value".into(), out_val),
+    ])
+    .ok()
+}
+
+/// Joins the indicators onto the register with polars: sums over years (a missing year makes
+/// the sum missing), divides per-1000 figures, and keeps register order.
+fn join(register: &Register, parts: &[(&IndicatorDef, DataFrame)]) -> PolarsResult<IndicatorTable> {
+    let knrs: Vec<&str> = register.municipalities.iter().map(|m| m.knr.as_str()).collect();
+    let mut frame = DataFrame::new_infer_height(vec![Column::new(KNR.into(), knrs)])?.lazy();
+    let raw = |name: &str| format!("{name}__raw");
+    for (ind, part) in parts {
+        let summed = part
+            .clone()
+            .lazy()
+            .group_by([col(KNR)])
+            .agg([when(col("value").null_count().gt(lit(0)))
+                .then(lit(NULL).cast(DataType::Float64))
+                .otherwise(col("value").sum())
+                .alias(raw(&ind.name))]);
+        frame = frame.left_join(summed, col(KNR), col(KNR));
+    }
+    let finals: Vec<Expr> = parts
+        .iter()
+        .map(|(ind, _)| match &ind.per_1000_of {
+            Some(per) => (col(raw(&ind.name)) / col(raw(&per.value)) * lit(1000.0)).alias(ind.name.as_str()),
+            None => col(raw(&ind.name)).alias(ind.name.as_str()),
+        })
+        .collect();
+    let frame = frame
+        .with_columns(finals)
+        .sort([KNR], SortMultipleOptions::default())
+        .collect()?;
+    let mut columns = Vec::new();
+    for (ind, _) in parts {
+        let values: Vec<Option<f64>> = frame.column(&ind.name)?.f64()?.iter().collect();
+        columns.push((ind.name.clone(), values));
+    }
+    Ok(IndicatorTable { columns })
+}

@@ -1,0 +1,209 @@
+//! One diagnostic type for every problem a user can fix: a TOML key, a CSV cell, an infeasible
+//! total. Each names the file and the place (line and column, shown with the offending text
+//! underlined), says what is wrong, and says what to do.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+
+/// The text of one input file, kept so a diagnostic can show the offending line.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// The path as the user gave it (or as it was found under the data folder).
+    pub name: String,
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        Self {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let before = &self.text[..offset.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        (line, col)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A problem with the input.
+#[derive(Clone, Debug)]
+pub struct Diag {
+    pub severity: Severity,
+    /// A stable identifier such as `criteria::unknown-key`, for documentation and tests.
+    pub code: &'static str,
+    pub message: String,
+    source: Option<NamedSource<Arc<str>>>,
+    labels: Vec<(Range<usize>, String)>,
+    pub help: Option<String>,
+}
+
+impl Diag {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            source: None,
+            labels: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(code, message)
+        }
+    }
+
+    /// Points at `span` in `file`, with a short label under it.
+    pub fn at(mut self, file: &SourceFile, span: Range<usize>, label: impl Into<String>) -> Self {
+        self.source = Some(NamedSource::new(&file.name, file.text.clone()));
+        self.labels.push((span, label.into()));
+        self
+    }
+
+    /// Adds a second place in the same file (for duplicates: "first here").
+    pub fn also(mut self, span: Range<usize>, label: impl Into<String>) -> Self {
+        self.labels.push((span, label.into()));
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Diag {}
+
+impl Diagnostic for Diag {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
+        Some(Box::new(self.labels.iter().enumerate().map(|(k, (span, label))| {
+            let label = Some(label.clone()).filter(|l| !l.is_empty());
+            if k == 0 {
+                LabeledSpan::new_primary_with_span(label, span.clone())
+            } else {
+                LabeledSpan::new_with_span(label, span.clone())
+            }
+        })))
+    }
+}
+
+/// Problems collected while reading and checking the inputs, so that one run reports them all.
+#[derive(Clone, Debug, Default)]
+pub struct Diags(pub Vec<Diag>);
+
+impl Diags {
+    pub fn push(&mut self, d: Diag) {
+        self.0.push(d);
+    }
+
+    pub fn extend(&mut self, other: Diags) {
+        self.0.extend(other.0);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diag::is_error)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(value)` when nothing is an error, otherwise every problem.
+    pub fn into_result<T>(self, value: T) -> Result<T, Diags> {
+        if self.has_errors() { Err(self) } else { Ok(value) }
+    }
+}
+
+impl From<Diag> for Diags {
+    fn from(d: Diag) -> Self {
+        Diags(vec![d])
+    }
+}
+
+/// Renders diagnostics as text: every problem, then a count.
+pub fn render(diags: &[Diag], color: bool) -> String {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_width(100)
+        .with_context_lines(1);
+    let mut out = String::new();
+    for d in diags {
+        // Writing into a String cannot fail.
+        let _ = handler.render_report(&mut out, d);
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    if errors > 1 {
+        out.push_str(&format!("{errors} problems found.\n"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_diagnostic_shows_file_line_and_column() {
+        let file = SourceFile::new("criteria.toml", "total = 4500\nwieght = 1\n");
+        let d = Diag::error("criteria::unknown-key", "unknown key `wieght`")
+            .at(&file, 13..19, "not a key of the file")
+            .help("did you mean `weight`?");
+        let text = render(&[d], false);
+        assert!(text.contains("[criteria.toml:2:1]"), "{text}");
+        assert!(text.contains("help: did you mean `weight`?"), "{text}");
+        assert_eq!(file.line_col(13), (2, 1));
+        assert_eq!(file.line_col(16), (2, 4));
+    }
+}

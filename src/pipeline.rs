@@ -1,0 +1,215 @@
+//! The whole recommendation, stage by stage: load → validate → share → bound → allocate →
+//! explain. Each stage takes plain data and returns plain data; rendering and writing are left
+//! to the caller.
+
+use std::path::Path;
+
+use crate::allocate::{self, Infeasible, Outcome};
+use crate::apportion::ApportionError;
+use crate::bounds::{self, BoundSource, Limits};
+use crate::criteria::{self, Criteria};
+use crate::data::{self, Dataset};
+use crate::diag::{Diag, Diags};
+use crate::explain::{self, Explanation};
+use crate::lang::Lang;
+use crate::share::{self, Shares};
+
+/// A finished recommendation with everything needed to explain and render it.
+pub struct Run {
+    pub criteria: Criteria,
+    pub data: Dataset,
+    pub population: Vec<f64>,
+    pub shares: Shares,
+    pub outcome: Outcome,
+    /// In register (kommunenummer) order; `rank` gives the ranked order.
+    pub explanations: Vec<Explanation>,
+    pub lang: Lang,
+}
+
+impl Run {
+    /// The explanations in ranked order.
+    pub fn ranked(&self) -> Vec<&Explanation> {
+        let mut v: Vec<&Explanation> = self.explanations.iter().collect();
+        v.sort_by_key(|e| e.rank);
+        v
+    }
+}
+
+/// Reads and checks the criteria file and the data it needs, reporting every problem of both.
+pub fn load(criteria_path: &Path, data_dir: &Path) -> Result<(Criteria, Dataset), Diags> {
+    let shown = criteria_path.display().to_string();
+    let parsed = data::read_text(
+        criteria_path,
+        &shown,
+        "give the criteria file with --criteria; criteria/default.toml is the shipped example",
+    )
+    .map_err(Diags::from)
+    .and_then(criteria::parse);
+    let mut diags = Diags::default();
+    let wanted: Vec<String> = match &parsed {
+        Ok(c) => c.columns().into_iter().map(String::from).collect(),
+        Err(_) => Vec::new(),
+    };
+    let wanted_refs: Vec<&str> = wanted.iter().map(String::as_str).collect();
+    let data = data::load(data_dir, &wanted_refs);
+    let (mut criteria, data) = match (parsed, data) {
+        (Ok(c), Ok(d)) => (c, d),
+        (c, d) => {
+            if let Err(e) = c {
+                diags.extend(e);
+            }
+            if let Err(e) = d {
+                diags.extend(e);
+            }
+            return Err(diags);
+        }
+    };
+    criteria.check_against(&data.catalogue, &data.register)?;
+    Ok((criteria, data))
+}
+
+/// The population column, complete and positive.
+pub fn population(criteria: &Criteria, data: &Dataset) -> Result<Vec<f64>, Diags> {
+    let values = data.table.get(&criteria.population.value).unwrap_or(&[]);
+    let bad: Vec<String> = values
+        .iter()
+        .zip(&data.register.municipalities)
+        .filter(|(v, _)| v.is_none_or(|v| v <= 0.0))
+        .map(|(_, m)| m.label())
+        .collect();
+    if bad.is_empty() {
+        return Ok(values.iter().map(|v| v.unwrap_or(0.0)).collect());
+    }
+    let file = data
+        .catalogue
+        .indicator(&criteria.population.value)
+        .map_or("the data", |i| i.file.value.as_str());
+    Err(Diags::from(
+        Diag::error(
+            "data::population",
+            format!(
+                "population `{}` is missing or 0 for {}",
+                criteria.population.value,
+                bad.join(", ")
+            ),
+        )
+        .help(format!("every municipality needs a positive population in {file}")),
+    ))
+}
+
+/// Shares and bounds: everything up to the allocation.
+pub fn prepare(criteria: &Criteria, data: &Dataset) -> Result<(Vec<f64>, Shares, Vec<Limits>), Diags> {
+    let population = population(criteria, data)?;
+    let shares = share::compute(criteria, data, &population);
+    let limits = bounds::compute(criteria, data, &population);
+    match (shares, limits) {
+        (Ok(s), Ok(l)) => Ok((population, s, l)),
+        (s, l) => {
+            let mut diags = Diags::default();
+            if let Err(e) = s {
+                diags.extend(e);
+            }
+            if let Err(e) = l {
+                diags.extend(e);
+            }
+            Err(diags)
+        }
+    }
+}
+
+/// Runs the whole pipeline.
+pub fn run(criteria_path: &Path, data_dir: &Path, lang: Lang) -> Result<Run, Diags> {
+    let (criteria, data) = load(criteria_path, data_dir)?;
+    let (population, shares, limits) = prepare(&criteria, &data)?;
+    let outcome = allocate::allocate(
+        criteria.method,
+        criteria.total,
+        &shares.combined,
+        &limits,
+        criteria.bounds.minimum_if_asked.as_ref().map(|m| m.value),
+    )
+    .map_err(|e| Diags::from(infeasible(&criteria, &e)))?;
+    let mut explanations = explain::explain(&criteria, &data, &population, &shares, &outcome);
+    for e in &mut explanations {
+        e.sentence = explain::sentence(lang, e, &criteria);
+    }
+    Ok(Run {
+        criteria,
+        data,
+        population,
+        shares,
+        outcome,
+        explanations,
+        lang,
+    })
+}
+
+/// Names the bounds that make a total unreachable, with the numbers.
+pub fn infeasible(criteria: &Criteria, e: &Infeasible) -> Diag {
+    let sources = |pick: fn(&Limits) -> Option<BoundSource>| -> String {
+        let mut names: Vec<&str> = e.limits.iter().filter_map(pick).map(bounds::source_name).collect();
+        names.sort_unstable();
+        names.dedup();
+        names.join(", ")
+    };
+    let after = if e.dropped > 0 {
+        format!(" after leaving out {} municipalities below minimum-if-asked", e.dropped)
+    } else {
+        String::new()
+    };
+    let (message, help) = match e.error {
+        ApportionError::UpperTooLow { upper_sum, seats } => {
+            let src = sources(|l| l.upper.map(|b| b.source).filter(|s| *s != BoundSource::NotAsked));
+            let what = if src == "capacity" {
+                "capacity".to_string()
+            } else {
+                format!("the upper bounds ({src})")
+            };
+            (
+                format!(
+                    "{what} adds up to {upper_sum}, {} short of the total {seats}{after}",
+                    seats - upper_sum
+                ),
+                "lower the total, raise the capacity or the per-1000 cap, or remove a bound in [bounds]".to_string(),
+            )
+        }
+        ApportionError::LowerTooHigh { lower_sum, seats } => (
+            format!(
+                "the lower bounds ({}) add up to {lower_sum}, {} more than the total {seats}",
+                sources(|l| l.lower.map(|b| b.source)),
+                lower_sum - seats
+            ),
+            "raise the total, or lower the minimum or the overrides' min and fixed numbers".to_string(),
+        ),
+        ApportionError::OnlyZeroWeightsLeft { room, seats } => (
+            format!(
+                "only municipalities with a combined share of 0 have room left ({room} places for the total {seats})"
+            ),
+            "give those municipalities a share (a criterion where they count), or raise the other bounds".to_string(),
+        ),
+        ApportionError::Crossed { index, lower, upper } => (
+            format!(
+                "municipality number {} in the register has lower bound {lower} above upper bound {upper}",
+                index + 1
+            ),
+            "check the bounds and overrides".to_string(),
+        ),
+        ApportionError::BadWeight { index } => (
+            format!(
+                "municipality number {} in the register has a combined share that is not a number",
+                index + 1
+            ),
+            "check the indicator values; this should have been caught earlier, so please report it".to_string(),
+        ),
+    };
+    Diag::error(
+        "allocate::infeasible",
+        format!("no recommendation is possible: {message}"),
+    )
+    .at(
+        &criteria.file,
+        criteria.total_span.clone(),
+        format!("total {}", criteria.total),
+    )
+    .help(help)
+}

@@ -1,0 +1,132 @@
+//! `recommendation.csv`: one row per municipality in ranked order, every explanation field,
+//! plain numbers (decimal point, full precision) for spreadsheets and other programs.
+
+use crate::allocate::Acting;
+use crate::bounds::source_name;
+use crate::explain::Side;
+use crate::pipeline::Run;
+
+fn number(x: f64) -> String {
+    format!("{x}")
+}
+
+fn opt(x: Option<f64>) -> String {
+    x.map(number).unwrap_or_default()
+}
+
+/// The CSV bytes.
+pub fn render(run: &Run) -> Vec<u8> {
+    let c = &run.criteria;
+    let year = run.data.catalogue.compare.as_ref().map(|c| c.year);
+    let mut header: Vec<String> = [
+        "rank",
+        "kommunenummer",
+        "kommune",
+        "recommendation",
+        "per_1000",
+        "population",
+        "combined_share",
+        "unbounded_quota",
+    ]
+    .map(String::from)
+    .to_vec();
+    header.extend(c.criteria.iter().map(|k| format!("contribution_{}", k.id)));
+    header.extend(
+        [
+            "bound_adjustment",
+            "rounding",
+            "bounded_quota",
+            "lower_bound",
+            "lower_bound_source",
+            "upper_bound",
+            "upper_bound_source",
+            "acting_bound",
+            "acting_effect",
+            "not_asked",
+            "override_reason",
+            "margin_gain_persons",
+            "margin_gain_from",
+            "margin_lose_persons",
+            "margin_lose_to",
+        ]
+        .map(String::from),
+    );
+    for k in &c.criteria {
+        if k.column.is_some() {
+            header.push(format!("value_{}", k.id));
+            header.push(format!("place_{}", k.id));
+        }
+    }
+    header.push("filled_columns".into());
+    if let Some(y) = year {
+        header.extend([format!("request_{y}"), format!("decision_{y}"), format!("settled_{y}")]);
+    }
+    header.push("sentence".into());
+
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    // Writing into memory cannot fail.
+    let _ = w.write_record(&header);
+    for e in run.ranked() {
+        let mut row = vec![
+            e.rank.to_string(),
+            e.kommunenummer.clone(),
+            e.kommune.clone(),
+            e.recommendation.to_string(),
+            number(e.per_1000),
+            number(e.population),
+            number(e.combined_share),
+            number(e.unbounded_quota),
+        ];
+        row.extend(e.contributions.iter().map(|k| number(k.persons)));
+        let (acting, effect) = match e.acting_bound {
+            Some(Acting::Capped { source, .. }) => (source_name(source), "capped"),
+            Some(Acting::Raised { source, .. }) => (source_name(source), "raised"),
+            None => ("", ""),
+        };
+        let side = |s: &Side| match s {
+            Side::Possible(step) => (number(step.persons), step.counterpart.clone().unwrap_or_default()),
+            Side::AtBound { .. } => (String::new(), "at bound".to_string()),
+            Side::NoCounterpart => (String::new(), "none".to_string()),
+        };
+        let (gain, from) = side(&e.margin.gain);
+        let (lose, to) = side(&e.margin.lose);
+        row.extend([
+            number(e.bound_adjustment),
+            number(e.rounding),
+            number(e.bounded_quota),
+            e.lower_bound.map_or(0, |b| b.value).to_string(),
+            e.lower_bound.map_or("", |b| source_name(b.source)).to_string(),
+            e.upper_bound.map(|b| b.value.to_string()).unwrap_or_default(),
+            e.upper_bound.map_or("", |b| source_name(b.source)).to_string(),
+            acting.to_string(),
+            effect.to_string(),
+            e.not_asked.is_some().to_string(),
+            e.override_reason.clone().unwrap_or_default(),
+            gain,
+            from,
+            lose,
+            to,
+        ]);
+        for k in e.contributions.iter().filter(|k| k.column.is_some()) {
+            row.push(opt(k.value));
+            row.push(k.rank.map(|r| r.to_string()).unwrap_or_default());
+        }
+        let filled: Vec<&str> = e
+            .contributions
+            .iter()
+            .filter(|k| k.filled)
+            .filter_map(|k| k.column.as_deref())
+            .collect();
+        row.push(filled.join(";"));
+        if year.is_some() {
+            row.extend([
+                opt(e.previous.request),
+                opt(e.previous.decision),
+                opt(e.previous.settled),
+            ]);
+        }
+        row.push(e.sentence.clone());
+        let _ = w.write_record(&row);
+    }
+    w.into_inner().unwrap_or_default()
+}

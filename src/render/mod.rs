@@ -1,0 +1,119 @@
+//! Renderers: pure functions from a finished [`Run`](crate::pipeline::Run) to text or bytes.
+//! Writing them anywhere is [`crate::output`]'s job.
+
+pub mod csv;
+pub mod explanation;
+pub mod json;
+pub mod table;
+
+use comfy_table::{LineStyle, TableStyle};
+
+use crate::allocate::Acting;
+use crate::explain::{Explanation, source_label};
+use crate::lang::{Lang, fill};
+use crate::pipeline::Run;
+
+/// Terminal tables: a rule above, below and under the header; none between rows.
+pub const TABLE_STYLE: TableStyle = TableStyle::new()
+    .top_border(LineStyle::none().fill('─').junction('─'))
+    .header_separator(LineStyle::none().fill('─').junction('─'))
+    .bottom_border(LineStyle::none().fill('─').junction('─'));
+
+/// "tak: kapasitet 100", "golv: minstetal 10", "ikkje spurd", or empty.
+pub fn acting_text(lang: Lang, e: &Explanation) -> String {
+    let t = lang.texts();
+    match e.acting_bound {
+        Some(Acting::Capped {
+            source: crate::bounds::BoundSource::NotAsked,
+            ..
+        }) => t.src_not_asked.to_string(),
+        Some(Acting::Capped { source, value }) => fill(
+            t.cap_short,
+            &[("bound", source_label(lang, source)), ("value", &lang.int(value))],
+        ),
+        Some(Acting::Raised { source, value }) => fill(
+            t.floor_short,
+            &[("bound", source_label(lang, source)), ("value", &lang.int(value))],
+        ),
+        None if e.not_asked.is_some() => t.src_not_asked.to_string(),
+        None => String::new(),
+    }
+}
+
+/// The notes under a table: filled cells, municipalities not asked, ties, overrides.
+pub fn notes(run: &Run) -> Vec<String> {
+    let lang = run.lang;
+    let t = lang.texts();
+    let mut out = Vec::new();
+    for (c, cs) in run.criteria.criteria.iter().zip(&run.shares.criteria) {
+        if cs.filled.is_empty() {
+            continue;
+        }
+        let column = c.column.as_ref().map_or("", |c| c.value.as_str());
+        let count = cs.filled.len().to_string();
+        let template = match (c.missing, cs.fill_value) {
+            (crate::criteria::Missing::Zero, _) => t.filled_zero,
+            (_, None) => t.filled_neutral,
+            (_, Some(_)) => t.filled,
+        };
+        let value = cs.fill_value.map(|v| lang.num(v, 2)).unwrap_or_default();
+        let mut line = fill(
+            template,
+            &[
+                ("column", column),
+                ("count", &count),
+                ("value", &value),
+                ("criterion", &c.id),
+            ],
+        );
+        if cs.filled.len() < run.data.register.len() {
+            let names: Vec<String> = cs
+                .filled
+                .iter()
+                .map(|&i| run.data.register.municipalities[i].name.clone())
+                .collect();
+            line.push_str(&format!(" ({})", lang.list(&names)));
+        }
+        out.push(line);
+    }
+    if !run.outcome.dropped.is_empty() {
+        let m = run.criteria.bounds.minimum_if_asked.as_ref().map_or(0, |m| m.value);
+        let names: Vec<String> = run
+            .outcome
+            .dropped
+            .iter()
+            .map(|d| run.data.register.municipalities[d.index].name.clone())
+            .collect();
+        out.push(fill(
+            t.not_asked_note,
+            &[("m", &lang.int(m)), ("list", &lang.list(&names))],
+        ));
+    }
+    for tie in &run.outcome.ties {
+        let name = |i: usize| run.data.register.municipalities[i].name.clone();
+        let rule = match tie.rule {
+            crate::apportion::TieRule::LargerWeight => t.rule_larger_share,
+            crate::apportion::TieRule::EarlierEntry => t.rule_lower_number,
+        };
+        out.push(fill(
+            t.tie_note,
+            &[
+                ("winner", &name(tie.winner)),
+                ("loser", &name(tie.loser)),
+                ("rule", rule),
+            ],
+        ));
+    }
+    for o in &run.criteria.overrides {
+        if let Some(i) = o.index {
+            out.push(fill(
+                t.override_note,
+                &[
+                    ("kommune", &run.data.register.municipalities[i].name),
+                    ("reason", &o.reason),
+                ],
+            ));
+        }
+    }
+    out
+}
