@@ -79,6 +79,19 @@ pub fn allocate(
     minimum_if_asked: Option<u64>,
 ) -> Result<Outcome, Infeasible> {
     let mut limits = limits.to_vec();
+    // Bounds that cannot hold the total are reported as written, before anybody is left out.
+    let (lower, upper) = vectors(&limits);
+    apportion::effective_upper(&Problem {
+        weights: shares,
+        lower: &lower,
+        upper: &upper,
+        seats: total,
+    })
+    .map_err(|error| Infeasible {
+        error,
+        limits: limits.clone(),
+        dropped: 0,
+    })?;
     let mut dropped = Vec::new();
     if let Some(m) = minimum_if_asked {
         for (i, l) in limits.iter_mut().enumerate() {

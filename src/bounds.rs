@@ -16,6 +16,7 @@ pub enum BoundSource {
     /// The declared capacity column.
     Capacity,
     /// The per-1000-inhabitants cap.
+    #[serde(rename = "per-1000-cap")]
     Per1000Cap,
     OverrideMin,
     OverrideMax,
@@ -162,28 +163,51 @@ pub fn compute(criteria: &Criteria, data: &Dataset, population: &[f64]) -> Resul
             }
         }
     }
-    for (i, l) in limits.iter().enumerate() {
-        if let (Some(lo), Some(hi)) = (l.lower, l.upper)
-            && lo.value > hi.value
-        {
-            let m = &data.register.municipalities[i];
-            let mut d = Diag::error(
-                "bounds::crossed",
-                format!(
-                    "{}: the lower bound {} ({}) is above the upper bound {} ({})",
-                    m.label(),
-                    lo.value,
-                    source_name(lo.source),
-                    hi.value,
-                    source_name(hi.source)
-                ),
-            )
-            .help("lower the minimum, raise the capacity, or settle it with an [[override]] for this municipality");
-            if let Some(k) = l.override_index {
+    // Municipalities whose lower bound is above their upper bound: one message each when few,
+    // one message for all when many (a minimum above the per-1000 cap of every small municipality).
+    let crossed: Vec<(usize, Bound, Bound)> = limits
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| match (l.lower, l.upper) {
+            (Some(lo), Some(hi)) if lo.value > hi.value => Some((i, lo, hi)),
+            _ => None,
+        })
+        .collect();
+    let describe = |&(i, lo, hi): &(usize, Bound, Bound)| {
+        format!(
+            "{}: lower bound {} ({}) above upper bound {} ({})",
+            data.register.municipalities[i].label(),
+            lo.value,
+            source_name(lo.source),
+            hi.value,
+            source_name(hi.source)
+        )
+    };
+    let help = "lower the minimum, raise the capacity or the per-1000 cap, or settle it with an [[override]]";
+    if crossed.len() <= 3 {
+        for c in &crossed {
+            let mut d = Diag::error("bounds::crossed", describe(c)).help(help);
+            if let Some(k) = limits[c.0].override_index {
                 d = d.at(&criteria.file, criteria.overrides[k].span.clone(), "override");
             }
             diags.push(d);
         }
+    } else {
+        let mut list: Vec<String> = crossed.iter().take(8).map(describe).collect();
+        if crossed.len() > 8 {
+            list.push(format!("and {} more", crossed.len() - 8));
+        }
+        diags.push(
+            Diag::error(
+                "bounds::crossed",
+                format!(
+                    "{} municipalities have a lower bound above their upper bound:\n{}",
+                    crossed.len(),
+                    list.join("\n")
+                ),
+            )
+            .help(help),
+        );
     }
     diags.into_result(limits)
 }

@@ -109,6 +109,7 @@ pub struct Criterion {
     pub column: Option<At<String>>,
     /// The weight used: as written, or normalised when the file asks for it.
     pub weight: f64,
+    pub weight_span: Range<usize>,
     pub direction: Direction,
     pub scale: Scale,
     pub missing: Missing,
@@ -212,7 +213,7 @@ pub fn parse(file: SourceFile) -> Result<Criteria, Diags> {
     let text = file.text.clone();
     let doc = tomlread::parse(&file, &text)?;
     let mut diags = Diags::default();
-    let mut root = Table::root(&file, &doc, "the criteria file");
+    let mut root = Table::root(&file, &doc, file.name.clone());
 
     let title = root.string(&mut diags, "title").map(|t| t.value);
     let year = root.require(
@@ -296,9 +297,10 @@ pub fn parse(file: SourceFile) -> Result<Criteria, Diags> {
 
     let mut criteria = Vec::new();
     let tables = root.tables(&mut diags, "criterion", "criterion");
+    let table_count = tables.len();
     if tables.is_empty() && !root_has(&doc, "criterion") {
         diags.push(
-            Diag::error("criteria::no-criteria", "the criteria file has no [[criterion]]")
+            Diag::error("criteria::no-criteria", format!("{} has no [[criterion]]", file.name))
                 .help("add at least one [[criterion]] with id, basis and weight; see criteria/template.toml"),
         );
     }
@@ -308,7 +310,12 @@ pub fn parse(file: SourceFile) -> Result<Criteria, Diags> {
         }
     }
     check_ids(&file, &criteria, &mut diags);
-    let weight_sum = check_weights(&file, &mut criteria, normalise, &mut diags);
+    // Weights are only added up when every criterion could be read.
+    let weight_sum = if criteria.len() == table_count {
+        check_weights(&file, &mut criteria, normalise, &mut diags)
+    } else {
+        f64::NAN
+    };
 
     let bounds = match root.table(&mut diags, "bounds", "[bounds]") {
         Some(t) => bounds(t, &mut diags),
@@ -517,6 +524,7 @@ fn criterion(mut t: Table, diags: &mut Diags) -> Option<Criterion> {
         );
     }
     let id = id?;
+    let weight = weight?;
     Some(Criterion {
         label: Label {
             nn: label.map_or_else(|| id.value.clone(), |l| l.value),
@@ -526,7 +534,8 @@ fn criterion(mut t: Table, diags: &mut Diags) -> Option<Criterion> {
         id: id.value,
         basis,
         column,
-        weight: weight?.value.0,
+        weight: weight.value.0,
+        weight_span: weight.span,
         direction: direction?,
         scale: scale?,
         missing: missing?,
@@ -570,19 +579,20 @@ fn check_weights(file: &SourceFile, criteria: &mut [Criterion], normalise: bool,
             .iter()
             .map(|c| format!("{} {}", c.id, fmt_weight(c.weight)))
             .collect();
-        let mut d = Diag::error(
-            "criteria::weights",
-            format!(
-                "the weights add up to {}, not 1 ({})",
-                fmt_weight(sum),
-                listed.join(" + ")
+        diags.push(
+            Diag::error(
+                "criteria::weights",
+                format!(
+                    "the weights in {} add up to {}, not 1: {}",
+                    file.name,
+                    fmt_weight(sum),
+                    listed.join(" + ")
+                ),
+            )
+            .help(
+                "change the weights so they add up to 1, or add normalise-weights = true to divide each by their sum",
             ),
-        )
-        .help("change the weights so they add up to 1, or add normalise-weights = true to divide each by their sum");
-        if let Some(first) = criteria.first() {
-            d = d.at(file, first.span.clone(), "the first criterion");
-        }
-        diags.push(d);
+        );
     }
     sum
 }

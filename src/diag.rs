@@ -91,6 +91,32 @@ impl Diag {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// Whether the diagnostic already points into a file.
+    pub fn has_source(&self) -> bool {
+        self.source.is_some()
+    }
+}
+
+/// Checks that bytes are UTF-8 (dropping a byte-order mark), naming the first bad byte's line
+/// and column.
+pub fn decode<'a>(shown: &str, bytes: &'a [u8]) -> Result<&'a str, Diag> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let good = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+        let (line, col) = SourceFile::new(shown, good).line_col(good.len());
+        Diag::error(
+            "input::encoding",
+            format!(
+                "{shown} is not UTF-8: byte 0x{:02X} at line {line}, column {col} is not valid text",
+                bytes[e.valid_up_to()]
+            ),
+        )
+        .help(
+            "save the file as UTF-8 (Excel: Save as → \"CSV UTF-8\"; a text editor: encoding UTF-8); files from \
+             old systems are often Latin-1 or Windows-1252",
+        )
+    })
 }
 
 impl fmt::Display for Diag {
@@ -177,6 +203,7 @@ pub fn render(diags: &[Diag], color: bool) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_links(false)
         .with_width(100)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
         .with_context_lines(1);
     let mut out = String::new();
     for d in diags {

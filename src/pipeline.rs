@@ -35,7 +35,8 @@ impl Run {
     }
 }
 
-/// Reads and checks the criteria file and the data it needs, reporting every problem of both.
+/// Reads and checks the criteria file and the data it needs, reporting every problem of both:
+/// the file's form, its fit to the catalogue, and the indicator tables.
 pub fn load(criteria_path: &Path, data_dir: &Path) -> Result<(Criteria, Dataset), Diags> {
     let shown = criteria_path.display().to_string();
     let parsed = data::read_text(
@@ -45,27 +46,41 @@ pub fn load(criteria_path: &Path, data_dir: &Path) -> Result<(Criteria, Dataset)
     )
     .map_err(Diags::from)
     .and_then(criteria::parse);
+    let folder = data::open(data_dir);
     let mut diags = Diags::default();
-    let wanted: Vec<String> = match &parsed {
-        Ok(c) => c.columns().into_iter().map(String::from).collect(),
-        Err(_) => Vec::new(),
-    };
-    let wanted_refs: Vec<&str> = wanted.iter().map(String::as_str).collect();
-    let data = data::load(data_dir, &wanted_refs);
-    let (mut criteria, data) = match (parsed, data) {
-        (Ok(c), Ok(d)) => (c, d),
-        (c, d) => {
-            if let Err(e) = c {
+    match (parsed, folder) {
+        (Ok(mut criteria), Ok(folder)) => {
+            if let Err(e) = criteria.check_against(&folder.catalogue, &folder.register) {
                 diags.extend(e);
             }
-            if let Err(e) = d {
-                diags.extend(e);
+            let loaded = folder.load(&criteria.columns());
+            match loaded {
+                Ok(data) if !diags.has_errors() => Ok((criteria, data)),
+                Ok(_) => Err(diags),
+                Err(e) => {
+                    diags.extend(e);
+                    Err(diags)
+                }
             }
-            return Err(diags);
         }
-    };
-    criteria.check_against(&data.catalogue, &data.register)?;
-    Ok((criteria, data))
+        (Err(e), Ok(folder)) => {
+            // The criteria file is broken: still report what is wrong with the data.
+            diags.extend(e);
+            let all = folder.all_indicators();
+            let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+            if let Err(e) = folder.load(&refs) {
+                diags.extend(e);
+            }
+            Err(diags)
+        }
+        (c, Err(e)) => {
+            if let Err(ce) = c {
+                diags.extend(ce);
+            }
+            diags.extend(e);
+            Err(diags)
+        }
+    }
 }
 
 /// The population column, complete and positive.
@@ -152,22 +167,22 @@ pub fn infeasible(criteria: &Criteria, e: &Infeasible) -> Diag {
         names.dedup();
         names.join(", ")
     };
-    let after = if e.dropped > 0 {
-        format!(" after leaving out {} municipalities below minimum-if-asked", e.dropped)
-    } else {
-        String::new()
+    let after = match e.dropped {
+        0 => String::new(),
+        1 => " after leaving out 1 municipality below minimum-if-asked".to_string(),
+        n => format!(" after leaving out {n} municipalities below minimum-if-asked"),
     };
     let (message, help) = match e.error {
         ApportionError::UpperTooLow { upper_sum, seats } => {
             let src = sources(|l| l.upper.map(|b| b.source).filter(|s| *s != BoundSource::NotAsked));
             let what = if src == "capacity" {
-                "capacity".to_string()
+                "capacity adds".to_string()
             } else {
-                format!("the upper bounds ({src})")
+                format!("the upper bounds ({src}) add")
             };
             (
                 format!(
-                    "{what} adds up to {upper_sum}, {} short of the total {seats}{after}",
+                    "{what} up to {upper_sum}, {} short of the total {seats}{after}",
                     seats - upper_sum
                 ),
                 "lower the total, raise the capacity or the per-1000 cap, or remove a bound in [bounds]".to_string(),

@@ -36,13 +36,14 @@ pub fn parse<'i>(file: &SourceFile, text: &'i str) -> Result<Spanned<DeTable<'i>
     for e in errors {
         let span = e.span().unwrap_or(0..0);
         let message = e.message().trim_end().to_string();
-        let found = text.get(span.clone()).unwrap_or("");
+        // The whole key, for a bare key with æ ø å: from the error to the `=`.
+        let rest = text.get(span.start..).unwrap_or("");
+        let key = rest.split(['=', '\n']).next().unwrap_or("").trim();
         let mut d = Diag::error("toml::syntax", format!("{}: {message}", file.name)).at(file, span, "here");
-        if message.contains("key") && !found.is_ascii() {
+        if message.contains("key") && !key.is_ascii() {
             d = d.help(format!(
-                "a key with letters outside a-z must be quoted: \"{}\"; the keys of this file are \
-                 all plain ASCII",
-                found.trim()
+                "TOML needs a key with letters outside a-z in quotes (\"{key}\" = …), but the keys of this \
+                 file are all plain ASCII: see criteria/template.toml"
             ));
         } else {
             d = d.help(
@@ -63,6 +64,9 @@ pub struct Table<'a, 'i> {
     /// How the table is named in messages: "the criteria file", "`[bounds]`", "criterion `pop`".
     what: String,
     known: Vec<&'static str>,
+    /// Required keys found absent: (key, help). Reported by [`Table::finish`], unless a
+    /// misspelling of the key is there (then the unknown key's "did you mean" says it all).
+    missing: Vec<(&'static str, String)>,
 }
 
 fn kind_of(v: &DeValue) -> &'static str {
@@ -92,6 +96,7 @@ impl<'a, 'i> Table<'a, 'i> {
             span: 0..0,
             what: what.into(),
             known: Vec::new(),
+            missing: Vec::new(),
         }
     }
 
@@ -133,11 +138,12 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     fn missing(&self, diags: &mut Diags, key: &str, help: &str) {
-        diags.push(
-            Diag::error("toml::missing-key", format!("{} has no `{key}`", self.what))
-                .at(self.file, self.span.clone(), "")
-                .help(help.to_string()),
-        );
+        let mut d = Diag::error("toml::missing-key", format!("{} has no `{key}`", self.what)).help(help.to_string());
+        // The file itself has no header to point at.
+        if !self.span.is_empty() {
+            d = d.at(self.file, self.span.clone(), "");
+        }
+        diags.push(d);
     }
 
     /// A required key: reports it when absent.
@@ -151,7 +157,7 @@ impl<'a, 'i> Table<'a, 'i> {
         let present = self.table.contains_key(key);
         let value = read(self, diags, key);
         if !present {
-            self.missing(diags, key, help);
+            self.missing.push((key, help.to_string()));
         }
         value
     }
@@ -286,6 +292,7 @@ impl<'a, 'i> Table<'a, 'i> {
                 span: v.span(),
                 what: what.into(),
                 known: Vec::new(),
+                missing: Vec::new(),
             }),
             _ => {
                 self.wrong_type(diags, key, v, "a table", &format!("write it as a [{key}] section"));
@@ -316,6 +323,7 @@ impl<'a, 'i> Table<'a, 'i> {
                     span: item.span(),
                     what: format!("{what} number {}", k + 1),
                     known: Vec::new(),
+                    missing: Vec::new(),
                 }),
                 _ => self.wrong_type(
                     diags,
@@ -353,6 +361,7 @@ impl<'a, 'i> Table<'a, 'i> {
                         span: name.span(),
                         what: format!("`{key}.{}`", name.get_ref()),
                         known: Vec::new(),
+                        missing: Vec::new(),
                     },
                 )),
                 _ => self.wrong_type(
@@ -367,8 +376,20 @@ impl<'a, 'i> Table<'a, 'i> {
         out
     }
 
-    /// Reports every key that nothing asked for, with the nearest known key.
+    /// Reports every key that nothing asked for, with the nearest known key, and every required
+    /// key that is absent (unless one of the unknown keys is its misspelling).
     pub fn finish(self, diags: &mut Diags) {
+        let unknown: Vec<&str> = self
+            .table
+            .iter()
+            .map(|(k, _)| k.get_ref().as_ref())
+            .filter(|k| !self.known.contains(k))
+            .collect();
+        for (key, help) in &self.missing {
+            if !unknown.iter().any(|u| !suggest::closest(u, [*key]).is_empty()) {
+                self.missing(diags, key, help);
+            }
+        }
         for (key, _) in self.table.iter() {
             let name = key.get_ref().as_ref();
             if self.known.contains(&name) {

@@ -12,10 +12,11 @@ pub fn run(args: &CheckArgs, lang: Lang) -> Result<Output, Failure> {
     let mut diags = Diags::default();
     let mut lines = Vec::new();
     // The whole catalogue, including indicators no criteria file uses yet.
-    match data::load(&args.data, &[]) {
-        Ok(d) => {
-            let all: Vec<&str> = d.catalogue.indicators.iter().map(|i| i.name.as_str()).collect();
-            if let Err(e) = data::load(&args.data, &all) {
+    match data::open(&args.data) {
+        Ok(folder) => {
+            let all = folder.all_indicators();
+            let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+            if let Err(e) = folder.load(&refs) {
                 diags.extend(e);
             }
         }

@@ -131,26 +131,7 @@ impl CsvFile {
 
     /// Checks and reads CSV bytes.
     pub fn from_bytes(shown: &str, bytes: &[u8]) -> Result<CsvFile, Diag> {
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        let text = match std::str::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                let good = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
-                let probe = SourceFile::new(shown, good);
-                let (line, col) = probe.line_col(good.len());
-                return Err(Diag::error(
-                    "data::encoding",
-                    format!(
-                        "{shown} is not UTF-8: byte 0x{:02X} at line {line}, column {col} is not valid text",
-                        bytes[e.valid_up_to()]
-                    ),
-                )
-                .help(
-                    "save the file as UTF-8 (in Excel: Save as → \"CSV UTF-8 (comma delimited)\"); \
-                     files from old systems are often Latin-1 or Windows-1252",
-                ));
-            }
-        };
+        let text = crate::diag::decode(shown, bytes)?;
         let source = SourceFile::new(shown, text);
         if text.trim().is_empty() {
             return Err(Diag::error("data::empty", format!("{shown} is empty"))

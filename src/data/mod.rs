@@ -87,7 +87,7 @@ impl Catalogue {
         let text = file.text.clone();
         let doc = tomlread::parse(&file, &text)?;
         let mut diags = Diags::default();
-        let mut root = Table::root(&file, &doc, "the catalogue");
+        let mut root = Table::root(&file, &doc, file.name.clone());
         let register = root.require(
             &mut diags,
             "register",
@@ -409,25 +409,23 @@ pub fn read_text(path: &Path, shown: &str, help: &str) -> Result<SourceFile, Dia
     let bytes = fs_err::read(path).map_err(|e| {
         Diag::error("input::read", format!("cannot read {shown}: {}", io_reason(&e))).help(help.to_string())
     })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let good = std::str::from_utf8(&e.as_bytes()[..e.utf8_error().valid_up_to()]).unwrap_or_default();
-        let (line, col) = SourceFile::new(shown, good).line_col(good.len());
-        Diag::error(
-            "input::encoding",
-            format!("{shown} is not UTF-8: the byte at line {line}, column {col} is not valid text"),
-        )
-        .help("save the file as UTF-8")
-    })?;
+    let text = crate::diag::decode(shown, &bytes)?.to_string();
     if text.trim().is_empty() {
         return Err(Diag::error("input::empty", format!("{shown} is empty")).help(help.to_string()));
     }
     Ok(SourceFile::new(shown, text))
 }
 
-/// Loads the catalogue, the register and the indicators named in `wanted` (plus what they
-/// depend on and the comparison columns). Unknown names are skipped here: the criteria check
-/// reports them where they were written.
-pub fn load(dir: &Path, wanted: &[&str]) -> Result<Dataset, Diags> {
+/// A data folder whose catalogue and register have been read, before any indicator.
+pub struct Folder {
+    pub dir: PathBuf,
+    pub catalogue: Catalogue,
+    pub register: Register,
+    inputs: Vec<Input>,
+}
+
+/// Reads the catalogue and the register of a data folder.
+pub fn open(dir: &Path) -> Result<Folder, Diags> {
     let cat_file = read_text(
         &dir.join(CATALOGUE),
         &shown(dir, CATALOGUE),
@@ -438,9 +436,16 @@ pub fn load(dir: &Path, wanted: &[&str]) -> Result<Dataset, Diags> {
     let register_csv = CsvFile::read(
         &dir.join(&catalogue.register.value),
         &shown(dir, &catalogue.register.value),
-    )?;
-    let register = Register::read(&register_csv, &mut diags).ok_or_else(|| diags.clone())?;
-    let mut inputs = vec![
+    )
+    .map_err(|d| {
+        if d.has_source() {
+            d
+        } else {
+            d.at(&catalogue.file, catalogue.register.span.clone(), "the register")
+        }
+    })?;
+    let register = Register::read(&register_csv, &mut diags).ok_or(diags)?;
+    let inputs = vec![
         Input {
             name: cat_file.name.clone(),
             text: cat_file.text.clone(),
@@ -450,74 +455,110 @@ pub fn load(dir: &Path, wanted: &[&str]) -> Result<Dataset, Diags> {
             text: register_csv.source.text.clone(),
         },
     ];
-
-    // What to read: the wanted indicators, the comparison columns, and what they divide by.
-    let mut needed: Vec<&IndicatorDef> = Vec::new();
-    let compare_names: Vec<&str> = catalogue.compare.iter().flat_map(Compare::names).collect();
-    for ind in &catalogue.indicators {
-        let used = wanted.contains(&ind.name.as_str()) || compare_names.contains(&ind.name.as_str());
-        let divisor_of_used = catalogue.indicators.iter().any(|other| {
-            other.per_1000_of.as_ref().is_some_and(|p| p.value == ind.name)
-                && (wanted.contains(&other.name.as_str()) || compare_names.contains(&other.name.as_str()))
-        });
-        if used || divisor_of_used {
-            needed.push(ind);
-        }
-    }
-
-    let mut files: BTreeMap<String, Option<CsvFile>> = BTreeMap::new();
-    let mut parts: Vec<(&IndicatorDef, DataFrame)> = Vec::new();
-    for ind in &needed {
-        let csv = files.entry(ind.file.value.clone()).or_insert_with(|| {
-            match CsvFile::read(&dir.join(&ind.file.value), &shown(dir, &ind.file.value)) {
-                Ok(f) => {
-                    inputs.push(Input {
-                        name: f.name().to_string(),
-                        text: f.source.text.clone(),
-                    });
-                    Some(f)
-                }
-                Err(d) => {
-                    diags.push(d.at(&catalogue.file, ind.file.span.clone(), "named here"));
-                    None
-                }
-            }
-        });
-        let Some(csv) = csv else { continue };
-        if let Some(frame) = read_indicator(csv, ind, &catalogue, &register, &mut diags) {
-            parts.push((ind, frame));
-        }
-    }
-    if diags.has_errors() {
-        return Err(diags);
-    }
-    let table = join(&register, &parts)
-        .map_err(|e| Diags::from(Diag::error("data::join", format!("joining the indicators failed: {e}"))))?;
-    // A per-1000 figure over a zero population is not a number.
-    for (ind, _) in &parts {
-        if let (Some(per), Some(values)) = (&ind.per_1000_of, table.get(&ind.name)) {
-            for (i, v) in values.iter().enumerate() {
-                if v.is_some_and(|v| !v.is_finite()) {
-                    diags.push(Diag::error(
-                        "data::per-1000",
-                        format!(
-                            "`{}` for {} divides by a population `{}` of 0",
-                            ind.name,
-                            register.municipalities[i].label(),
-                            per.value
-                        ),
-                    ));
-                }
-            }
-        }
-    }
-    diags.into_result(Dataset {
+    Ok(Folder {
         dir: dir.to_path_buf(),
         catalogue,
         register,
-        table,
         inputs,
     })
+}
+
+/// Loads the catalogue, the register and the indicators named in `wanted`.
+pub fn load(dir: &Path, wanted: &[&str]) -> Result<Dataset, Diags> {
+    open(dir)?.load(wanted)
+}
+
+impl Folder {
+    /// Every indicator name of the catalogue.
+    pub fn all_indicators(&self) -> Vec<String> {
+        self.catalogue.indicators.iter().map(|i| i.name.clone()).collect()
+    }
+
+    /// Loads the indicators named in `wanted` (plus what they depend on and the comparison
+    /// columns). Unknown names are skipped: the criteria check reports them where they were
+    /// written.
+    pub fn load(self, wanted: &[&str]) -> Result<Dataset, Diags> {
+        let Folder {
+            dir,
+            catalogue,
+            register,
+            mut inputs,
+        } = self;
+        let dir = dir.as_path();
+        let mut diags = Diags::default();
+
+        // What to read: the wanted indicators, the comparison columns, and what they divide by.
+        let compare_names: Vec<&str> = catalogue.compare.iter().flat_map(Compare::names).collect();
+        let used = |name: &str| wanted.contains(&name) || compare_names.contains(&name);
+        let needed: Vec<&IndicatorDef> = catalogue
+            .indicators
+            .iter()
+            .filter(|ind| {
+                used(&ind.name)
+                    || catalogue.indicators.iter().any(|other| {
+                        other.per_1000_of.as_ref().is_some_and(|p| p.value == ind.name) && used(&other.name)
+                    })
+            })
+            .collect();
+
+        let mut files: BTreeMap<String, Option<CsvFile>> = BTreeMap::new();
+        let mut parts: Vec<(&IndicatorDef, DataFrame)> = Vec::new();
+        for ind in &needed {
+            let csv = files.entry(ind.file.value.clone()).or_insert_with(|| {
+                match CsvFile::read(&dir.join(&ind.file.value), &shown(dir, &ind.file.value)) {
+                    Ok(f) => {
+                        inputs.push(Input {
+                            name: f.name().to_string(),
+                            text: f.source.text.clone(),
+                        });
+                        Some(f)
+                    }
+                    Err(d) if d.has_source() => {
+                        diags.push(d);
+                        None
+                    }
+                    Err(d) => {
+                        diags.push(d.at(&catalogue.file, ind.file.span.clone(), "named here"));
+                        None
+                    }
+                }
+            });
+            let Some(csv) = csv else { continue };
+            if let Some(frame) = read_indicator(csv, ind, &catalogue, &register, &mut diags) {
+                parts.push((ind, frame));
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        let table = join(&register, &parts)
+            .map_err(|e| Diags::from(Diag::error("data::join", format!("joining the indicators failed: {e}"))))?;
+        // A per-1000 figure over a zero population is not a number.
+        for (ind, _) in &parts {
+            if let (Some(per), Some(values)) = (&ind.per_1000_of, table.get(&ind.name)) {
+                for (i, v) in values.iter().enumerate() {
+                    if v.is_some_and(|v| !v.is_finite()) {
+                        diags.push(Diag::error(
+                            "data::per-1000",
+                            format!(
+                                "`{}` for {} divides by a population `{}` of 0",
+                                ind.name,
+                                register.municipalities[i].label(),
+                                per.value
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        diags.into_result(Dataset {
+            dir: dir.to_path_buf(),
+            catalogue,
+            register,
+            table,
+            inputs,
+        })
+    }
 }
 
 /// Reads one indicator's rows from its file, checks them, and returns them as a frame of

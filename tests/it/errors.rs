@@ -1,0 +1,110 @@
+//! Bad input: each case breaks one thing and asserts the whole message (file, line and column,
+//! what is wrong, what to do) and the exit code. The snapshots are in `snapshots/`.
+
+use crate::common::{Run, Sandbox};
+
+fn shown(r: &Run) -> String {
+    format!("exit code {}\n{}", r.code, r.stderr)
+}
+
+fn check(s: &Sandbox) -> String {
+    let r = s.run(&["check", "--criteria", "criteria.toml"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    shown(&r)
+}
+
+macro_rules! case {
+    ($name:ident, $sandbox:ident => $setup:expr) => {
+        #[test]
+        fn $name() {
+            let owned = Sandbox::new();
+            let $sandbox = &owned;
+            let text = $setup;
+            insta::assert_snapshot!(stringify!($name), text);
+        }
+    };
+}
+
+case!(misspelt_key, s => check(s.criteria_with("weight = 0.35", "wieght = 0.35")));
+case!(negative_weight, s => check(s.criteria_with("weight = 0.35", "weight = -0.35")));
+case!(weights_not_summing_to_one, s => check(s.criteria_with("weight = 0.35", "weight = 0.30")));
+case!(unknown_column, s => check(s.criteria_with("column = \"employment_rate\"", "column = \"employment_rat\"")));
+case!(total_zero, s => check(s.criteria_with("total = 4500", "total = 0")));
+case!(total_negative, s => check(s.criteria_with("total = 4500", "total = -4500")));
+case!(unknown_method, s => check(s.criteria_with("method = \"sainte-lague\"", "method = \"sainte-lage\"")));
+case!(missing_required_key, s => check(s.criteria_with("year = 2027\n", "")));
+case!(wrong_type, s => check(s.criteria_with("total = 4500", "total = \"4500\"")));
+case!(toml_syntax, s => check(s.criteria_with("total = 4500", "total = 4500 persons")));
+case!(norwegian_letter_in_bare_key, s => check(s.criteria_with("year = 2027", "år = 2027")));
+case!(empty_criteria_file, s => check(s.write("criteria.toml", "\n")));
+case!(criteria_not_utf8, s => check(s.write("criteria.toml", b"title = \"Fl\xF8ra\"\n")));
+case!(unknown_override_municipality, s => check(s.criteria_with(
+    "[bounds]",
+    "[[override]]\nkommune = \"Floro\"\nmax = 40\nreason = \"council decision\"\n\n[bounds]"
+)));
+case!(override_without_reason, s => check(s.criteria_with("[bounds]", "[[override]]\nkommune = \"4602\"\nmax = 40\n\n[bounds]")));
+
+case!(infeasible_capacity, s => {
+    s.criteria_with("per-1000-cap = 30", "capacity = \"declared_capacity\"");
+    let r = s.run(&["recommend", "--criteria", "criteria.toml", "--out", "out"]);
+    assert!(!s.path("out").exists());
+    shown(&r)
+});
+case!(infeasible_minimum, s => {
+    s.criteria_with("minimum-if-asked = 10", "minimum = 105").edit("criteria.toml", "per-1000-cap = 30", "");
+    check(s)
+});
+case!(lower_above_upper, s => check(s.criteria_with("minimum-if-asked = 10", "minimum = 30")));
+
+case!(non_numeric_value, s => {
+    s.criteria_with("", "").edit("data/vestland-population.csv", "4602,Kinn,2026,17356", "4602,Kinn,2026,tolv");
+    check(s)
+});
+case!(negative_value, s => {
+    s.criteria_with("", "").edit("data/vestland-employment-rate.csv", "4602,Kinn,2022,68.7", "4602,Kinn,2022,-68.7");
+    check(s)
+});
+case!(decimal_comma, s => {
+    s.criteria_with("", "").edit("data/vestland-employment-rate.csv", "4602,Kinn,2022,68.7,", "4602,Kinn,2022,\"68,7\",");
+    check(s)
+});
+case!(duplicate_kommunenummer, s => {
+    s.criteria_with("", "").edit("data/vestland-employment-rate.csv", "4611,Etne,", "4602,Etne,");
+    check(s)
+});
+case!(unknown_kommunenummer, s => {
+    s.criteria_with("", "").edit("data/vestland-unemployment-nav-2026-04.csv", "4651,Stryn", "4699,Stryn");
+    s.criteria_with("weight = 0.15\n\n# Results", "weight = 0.10\n\n[[criterion]]\nid = \"unemployment\"\nbasis = \"population-weighted\"\ncolumn = \"unemployment_pct\"\ndirection = \"less\"\nscale = \"min-max\"\nweight = 0.05\n\n# Results");
+    check(s)
+});
+case!(three_digit_kommunenummer, s => {
+    s.criteria_with("", "").edit("data/vestland-capacity-dialogue-2027.csv", "4602,Kinn", "460,Kinn");
+    check(s)
+});
+case!(municipality_missing_from_a_table, s => {
+    let text = s.read("data/vestland-employment-rate.csv");
+    let without: String = text.lines().filter(|l| !l.starts_with("4602,")).map(|l| format!("{l}\n")).collect();
+    s.criteria_with("", "").write("data/vestland-employment-rate.csv", without);
+    check(s)
+});
+case!(missing_values_with_policy_error, s => {
+    s.criteria_with("missing = \"county-mean\"", "missing = \"error\"");
+    check(s)
+});
+case!(data_file_not_utf8, s => {
+    let latin1: Vec<u8> = s.read("data/vestland-population.csv").replace("Bømlo", "B\u{0}mlo").bytes().map(|b| if b == 0 { 0xF8 } else { b }).collect();
+    s.criteria_with("", "").write("data/vestland-population.csv", latin1);
+    check(s)
+});
+case!(empty_data_file, s => {
+    s.criteria_with("", "").write("data/vestland-employment-rate.csv", "");
+    check(s)
+});
+case!(ragged_row, s => {
+    s.criteria_with("", "").edit("data/vestland-employment-rate.csv", "4602,Kinn,2022,68.7", "4602,Kinn,2022,68,7");
+    check(s)
+});
+case!(missing_criteria_file, s => {
+    let r = s.run(&["recommend", "--criteria", "criteria/defualt.toml"]);
+    shown(&r)
+});

@@ -1,0 +1,79 @@
+//! Every shipped criteria file validates and runs on the shipped data.
+
+use crate::common::{root, run};
+
+fn criteria_files() -> Vec<String> {
+    let mut files: Vec<String> = fs_err::read_dir(root().join("criteria"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml"))
+        .map(|n| format!("criteria/{n}"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_criteria_file_checks_and_runs() {
+    let files = criteria_files();
+    assert!(files.len() >= 4, "{files:?}");
+    for f in &files {
+        let check = run(&["check", "--criteria", f]);
+        assert_eq!(check.code, 0, "{f}: {}", check.stderr);
+        let rec = run(&["recommend", "--criteria", f, "--no-write", "--format", "json"]);
+        assert_eq!(rec.code, 0, "{f}: {}", rec.stderr);
+        let doc: serde_json::Value = serde_json::from_str(&rec.stdout).unwrap();
+        let total: u64 = doc["municipalities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["recommendation"].as_u64().unwrap())
+            .sum();
+        assert_eq!(total, doc["total"].as_u64().unwrap(), "{f}");
+    }
+}
+
+#[test]
+fn the_template_shows_every_key() {
+    let template = fs_err::read_to_string(root().join("criteria/template.toml")).unwrap();
+    for key in [
+        "title",
+        "year",
+        "county",
+        "total",
+        "method",
+        "first-divisor",
+        "population",
+        "normalise-weights",
+        "id",
+        "label",
+        "label-nb",
+        "label-en",
+        "basis",
+        "column",
+        "weight",
+        "direction",
+        "scale",
+        "floor",
+        "missing",
+        "minimum",
+        "minimum-if-asked",
+        "capacity",
+        "capacity-missing",
+        "per-1000-cap",
+        "kommune",
+        "fixed",
+        "min",
+        "max",
+        "reason",
+    ] {
+        assert!(
+            template.lines().any(|l| l
+                .trim_start()
+                .trim_start_matches("# ")
+                .starts_with(&format!("{key} = ")))
+                || template.contains(&format!("{key} = N")),
+            "template.toml does not show `{key}`"
+        );
+    }
+}

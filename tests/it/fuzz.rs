@@ -1,0 +1,90 @@
+//! Random bytes and mutated files fed to every loader: an error is fine, a panic is not.
+
+use busetting::data::csvfile::CsvFile;
+use busetting::diag::SourceFile;
+use proptest::prelude::*;
+
+use crate::common::root;
+
+/// A text with random edits: deletions, insertions of TOML/CSV punctuation, duplicated spans.
+fn mutated(base: String) -> impl Strategy<Value = String> {
+    let len = base.len().max(1);
+    prop::collection::vec(
+        (
+            0usize..len,
+            0usize..8,
+            prop::sample::select(vec![
+                "", "\"", "[", "]]", "=", ",", "\n", "#", "'", "ø", ".", "-1", "1e999", "[[", "\r\n", "\u{0}",
+            ]),
+        ),
+        1..8,
+    )
+    .prop_map(move |edits| {
+        let mut text = base.clone();
+        for (at, cut, insert) in edits {
+            let mut at = at.min(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            let mut end = (at + cut).min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            text.replace_range(at..end, insert);
+        }
+        text
+    })
+}
+
+fn default_criteria() -> String {
+    fs_err::read_to_string(root().join("criteria/default.toml")).unwrap()
+}
+
+fn population_csv() -> String {
+    fs_err::read_to_string(root().join("data/vestland-population.csv")).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_bytes(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        let _ = CsvFile::from_bytes("x.csv", &bytes);
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let _ = busetting::criteria::parse(SourceFile::new("x.toml", text.as_str()));
+        let _ = busetting::data::Catalogue::parse(SourceFile::new("indicators.toml", text.as_str()));
+    }
+
+    #[test]
+    fn mutated_criteria(text in mutated(default_criteria())) {
+        let _ = busetting::criteria::parse(SourceFile::new("criteria.toml", text.as_str()));
+    }
+
+    #[test]
+    fn mutated_csv(text in mutated(population_csv())) {
+        let _ = CsvFile::from_bytes("population.csv", text.as_bytes());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// The whole pipeline on a data folder with one mutated table and a mutated criteria file.
+    #[test]
+    fn mutated_inputs_through_the_pipeline(csv in mutated(population_csv()), criteria in mutated(default_criteria())) {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        fs_err::create_dir_all(&data).unwrap();
+        for entry in fs_err::read_dir(root().join("data")).unwrap() {
+            let entry = entry.unwrap();
+            fs_err::copy(entry.path(), data.join(entry.file_name())).unwrap();
+        }
+        fs_err::write(data.join("vestland-population.csv"), &csv).unwrap();
+        let good = dir.path().join("good.toml");
+        fs_err::write(&good, default_criteria()).unwrap();
+        let bad = dir.path().join("bad.toml");
+        fs_err::write(&bad, &criteria).unwrap();
+        let _ = busetting::pipeline::run(&good, &data, busetting::lang::Lang::Nn);
+        let _ = busetting::pipeline::run(&bad, &root().join("data"), busetting::lang::Lang::En);
+    }
+}

@@ -1,0 +1,11 @@
+//! One integration-test binary (fast to link), a module per subject.
+
+mod apportion;
+mod check;
+mod common;
+mod errors;
+mod examples;
+mod explain;
+mod fuzz;
+mod properties;
+mod recommend;
