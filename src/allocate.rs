@@ -1,8 +1,6 @@
 //! Stage 5: the bounded continuous quota and the integer recommendation, with
 //! minimum-if-asked (MODEL.md §3–§4).
 
-use num_bigint::BigInt;
-use num_rational::BigRational;
 use serde::Serialize;
 
 use crate::apportion::{self, ApportionError, Method, Problem, Tie, quota};
@@ -142,9 +140,7 @@ pub fn allocate(
         })?;
         let acting = (0..shares.len())
             .map(|i| {
-                let raw = &q.mu * BigRational::from_float(shares[i]).unwrap_or_default();
-                let as_rational = |v: u64| BigRational::from_integer(BigInt::from(v));
-                if let Some(u) = limits[i].upper.filter(|u| raw > as_rational(u.value)) {
+                if let Some(u) = limits[i].upper.filter(|u| q.cmp_unbounded(i, u.value).is_gt()) {
                     return Some(Acting::Capped {
                         source: u.source,
                         value: u.value,
@@ -152,7 +148,7 @@ pub fn allocate(
                 }
                 limits[i]
                     .lower
-                    .filter(|l| raw < as_rational(l.value))
+                    .filter(|l| q.cmp_unbounded(i, l.value).is_lt())
                     .map(|l| Acting::Raised {
                         source: l.source,
                         value: l.value,
@@ -162,7 +158,7 @@ pub fn allocate(
         return Ok(Outcome {
             seats: allocation.seats,
             quota: q.to_f64(),
-            mu: quota::rational_to_f64(&q.mu),
+            mu: q.mu(),
             limits,
             acting,
             dropped,

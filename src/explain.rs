@@ -371,7 +371,7 @@ fn numeric(p: &Problem, method: Method, seats: &[u64], i: usize, gain: bool) -> 
     } else if !moved(&at_hi) {
         return RawSide::NoCounterpart;
     }
-    for _ in 0..30 {
+    for _ in 0..24 {
         let mid = 0.5 * (lo + hi);
         let at_mid = run(mid);
         if moved(&at_mid) {

@@ -14,7 +14,6 @@ use std::cmp::Ordering;
 use std::fmt;
 
 use num_bigint::BigInt;
-use num_rational::BigRational;
 use num_traits::Zero;
 
 use exact::{Divisor, cmp_quotients};
@@ -348,19 +347,11 @@ fn largest_remainder(p: &Problem, upper: &[u64]) -> Result<Allocation, Apportion
             room: 0,
             seats: p.seats,
         })?;
-    let floors: Vec<BigInt> = quota.exact.iter().map(|q| q.floor().to_integer()).collect();
-    let remainders: Vec<BigRational> = quota
-        .exact
-        .iter()
-        .zip(&floors)
-        .map(|(q, f)| q - BigRational::from_integer(f.clone()))
-        .collect();
-    let mut seats: Vec<u64> = floors
-        .iter()
-        .map(|f| u64::try_from(f).expect("quota lies between two u64 bounds"))
-        .collect();
-    let extra = p.seats - seats.iter().sum::<u64>();
-    let mut order: Vec<usize> = (0..seats.len()).filter(|&i| !remainders[i].is_zero()).collect();
+    let n = p.weights.len();
+    let mut seats: Vec<u64> = (0..n).map(|i| quota.floor(i)).collect();
+    let remainders: Vec<BigInt> = (0..n).map(|i| quota.remainder(i)).collect();
+    let extra = (p.seats - seats.iter().sum::<u64>()) as usize;
+    let mut order: Vec<usize> = (0..n).filter(|&i| !remainders[i].is_zero()).collect();
     let w = p.weights;
     order.sort_by(|&i, &j| {
         remainders[j]
@@ -368,7 +359,6 @@ fn largest_remainder(p: &Problem, upper: &[u64]) -> Result<Allocation, Apportion
             .then(w[j].total_cmp(&w[i]))
             .then(i.cmp(&j))
     });
-    let extra = extra as usize;
     for &i in &order[..extra] {
         seats[i] += 1;
     }

@@ -383,7 +383,7 @@ impl IndicatorTable {
     }
 }
 
-/// An input file and its bytes' size, for the record of what a run read.
+/// An input file as read, for the record of what a run read.
 #[derive(Clone, Debug)]
 pub struct Input {
     pub name: String,

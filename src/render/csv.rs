@@ -2,9 +2,17 @@
 //! plain numbers (decimal point, full precision) for spreadsheets and other programs.
 
 use crate::allocate::Acting;
-use crate::bounds::source_name;
+use crate::bounds::BoundSource;
 use crate::explain::Side;
 use crate::pipeline::Run;
+
+/// The bound's id as in the JSON (`per-1000-cap`).
+fn source_id(s: BoundSource) -> String {
+    serde_json::to_value(s)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
 
 fn number(x: f64) -> String {
     format!("{x}")
@@ -79,9 +87,9 @@ pub fn render(run: &Run) -> Vec<u8> {
         ];
         row.extend(e.contributions.iter().map(|k| number(k.persons)));
         let (acting, effect) = match e.acting_bound {
-            Some(Acting::Capped { source, .. }) => (source_name(source), "capped"),
-            Some(Acting::Raised { source, .. }) => (source_name(source), "raised"),
-            None => ("", ""),
+            Some(Acting::Capped { source, .. }) => (source_id(source), "capped"),
+            Some(Acting::Raised { source, .. }) => (source_id(source), "raised"),
+            None => (String::new(), ""),
         };
         let side = |s: &Side| match s {
             Side::Possible(step) => (number(step.persons), step.counterpart.clone().unwrap_or_default()),
@@ -95,10 +103,10 @@ pub fn render(run: &Run) -> Vec<u8> {
             number(e.rounding),
             number(e.bounded_quota),
             e.lower_bound.map_or(0, |b| b.value).to_string(),
-            e.lower_bound.map_or("", |b| source_name(b.source)).to_string(),
+            e.lower_bound.map(|b| source_id(b.source)).unwrap_or_default(),
             e.upper_bound.map(|b| b.value.to_string()).unwrap_or_default(),
-            e.upper_bound.map_or("", |b| source_name(b.source)).to_string(),
-            acting.to_string(),
+            e.upper_bound.map(|b| source_id(b.source)).unwrap_or_default(),
+            acting,
             effect.to_string(),
             e.not_asked.is_some().to_string(),
             e.override_reason.clone().unwrap_or_default(),

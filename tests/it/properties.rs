@@ -201,7 +201,7 @@ mod pipeline {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
 
         #[test]
         fn the_explanation_identity_holds((criteria, rows) in case()) {
