@@ -33,16 +33,9 @@ impl SourceFile {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
-/// A problem with the input.
+/// A problem with the input (every one is an error: the run stops).
 #[derive(Clone, Debug)]
 pub struct Diag {
-    pub severity: Severity,
     /// A stable identifier such as `criteria::unknown-key`, for documentation and tests.
     pub code: &'static str,
     pub message: String,
@@ -54,19 +47,11 @@ pub struct Diag {
 impl Diag {
     pub fn error(code: &'static str, message: impl Into<String>) -> Self {
         Self {
-            severity: Severity::Error,
             code,
             message: message.into(),
             source: None,
             labels: Vec::new(),
             help: None,
-        }
-    }
-
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            severity: Severity::Warning,
-            ..Self::error(code, message)
         }
     }
 
@@ -86,10 +71,6 @@ impl Diag {
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
-    }
-
-    pub fn is_error(&self) -> bool {
-        self.severity == Severity::Error
     }
 
     /// Whether the diagnostic already points into a file.
@@ -133,10 +114,7 @@ impl Diagnostic for Diag {
     }
 
     fn severity(&self) -> Option<miette::Severity> {
-        Some(match self.severity {
-            Severity::Error => miette::Severity::Error,
-            Severity::Warning => miette::Severity::Warning,
-        })
+        Some(miette::Severity::Error)
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
@@ -174,11 +152,7 @@ impl Diags {
     }
 
     pub fn has_errors(&self) -> bool {
-        self.0.iter().any(Diag::is_error)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        !self.0.is_empty()
     }
 
     /// `Ok(value)` when nothing is an error, otherwise every problem.
@@ -210,9 +184,8 @@ pub fn render(diags: &[Diag], color: bool) -> String {
         // Writing into a String cannot fail.
         let _ = handler.render_report(&mut out, d);
     }
-    let errors = diags.iter().filter(|d| d.is_error()).count();
-    if errors > 1 {
-        out.push_str(&format!("{errors} problems found.\n"));
+    if diags.len() > 1 {
+        out.push_str(&format!("{} problems found.\n", diags.len()));
     }
     out
 }

@@ -366,14 +366,6 @@ impl Lang {
         }
     }
 
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Nn => "nn",
-            Lang::Nb => "nb",
-            Lang::En => "en",
-        }
-    }
-
     fn norwegian(self) -> bool {
         self != Lang::En
     }

@@ -260,10 +260,6 @@ impl CsvFile {
         fields[0].start..fields[fields.len() - 1].end
     }
 
-    pub fn header_span(&self, column: &str) -> Range<usize> {
-        self.column_index(column).map_or(0..0, |c| self.header_spans[c].clone())
-    }
-
     /// The span of the whole header line.
     pub fn header_line(&self) -> Range<usize> {
         self.header_spans[0].start..self.header_spans[self.header_spans.len() - 1].end

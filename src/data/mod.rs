@@ -377,10 +377,6 @@ impl IndicatorTable {
     pub fn get(&self, name: &str) -> Option<&[Option<f64>]> {
         self.columns.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_slice())
     }
-
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.columns.iter().map(|(n, _)| n.as_str())
-    }
 }
 
 /// An input file as read, for the record of what a run read.
