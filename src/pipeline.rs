@@ -35,17 +35,22 @@ impl Run {
     }
 }
 
-/// Reads and checks the criteria file and the data it needs, reporting every problem of both:
-/// the file's form, its fit to the catalogue, and the indicator tables.
-pub fn load(criteria_path: &Path, data_dir: &Path) -> Result<(Criteria, Dataset), Diags> {
-    let shown = criteria_path.display().to_string();
-    let parsed = data::read_text(
-        criteria_path,
+/// Reads a criteria file and checks its form.
+pub fn read_criteria(path: &Path) -> Result<Criteria, Diags> {
+    let shown = path.display().to_string();
+    data::read_text(
+        path,
         &shown,
         "give the criteria file with --criteria; criteria/default.toml is the shipped example",
     )
     .map_err(Diags::from)
-    .and_then(criteria::parse);
+    .and_then(criteria::parse)
+}
+
+/// Reads and checks the criteria file and the data it needs, reporting every problem of both:
+/// the file's form, its fit to the catalogue, and the indicator tables.
+pub fn load(criteria_path: &Path, data_dir: &Path) -> Result<(Criteria, Dataset), Diags> {
+    let parsed = read_criteria(criteria_path);
     let folder = data::open(data_dir);
     let mut diags = Diags::default();
     match (parsed, folder) {

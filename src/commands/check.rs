@@ -1,3 +1,4 @@
+use crate::allocate::Infeasible;
 use crate::apportion::{self, Problem};
 use crate::cli::CheckArgs;
 use crate::commands::{Failure, Output};
@@ -6,31 +7,41 @@ use crate::diag::Diags;
 use crate::lang::{Lang, fill};
 use crate::pipeline;
 
-/// Checks every criteria file against the data, and every indicator of the catalogue, without
-/// allocating. Bounds are checked for feasibility (their sums against the total).
+/// Checks the data folder (every indicator of the catalogue, including those no criteria file
+/// uses yet) and every criteria file against it, without allocating. Bounds are checked for
+/// feasibility: their sums against the total.
 pub fn run(args: &CheckArgs, lang: Lang) -> Result<Output, Failure> {
     let mut diags = Diags::default();
-    let mut lines = Vec::new();
-    // The whole catalogue, including indicators no criteria file uses yet.
-    match data::open(&args.data) {
+    // The catalogue and register (to check criteria files against), and the whole data set.
+    let (frame, dataset) = match data::open(&args.data) {
         Ok(folder) => {
+            let frame = (folder.catalogue.clone(), folder.register.clone());
             let all = folder.all_indicators();
             let refs: Vec<&str> = all.iter().map(String::as_str).collect();
-            if let Err(e) = folder.load(&refs) {
-                diags.extend(e);
-            }
+            let dataset = folder.load(&refs).map_err(|e| diags.extend(e)).ok();
+            (Some(frame), dataset)
         }
-        Err(e) => diags.extend(e),
-    }
+        Err(e) => {
+            diags.extend(e);
+            (None, None)
+        }
+    };
+    let mut lines = Vec::new();
     for path in &args.criteria {
-        let (criteria, data) = match pipeline::load(path, &args.data) {
-            Ok(x) => x,
+        let mut criteria = match pipeline::read_criteria(path) {
+            Ok(c) => c,
             Err(e) => {
                 diags.extend(e);
                 continue;
             }
         };
-        let (_, shares, limits) = match pipeline::prepare(&criteria, &data) {
+        let Some((catalogue, register)) = &frame else { continue };
+        if let Err(e) = criteria.check_against(catalogue, register) {
+            diags.extend(e);
+            continue;
+        }
+        let Some(data) = &dataset else { continue };
+        let (_, shares, limits) = match pipeline::prepare(&criteria, data) {
             Ok(x) => x,
             Err(e) => {
                 diags.extend(e);
@@ -48,9 +59,9 @@ pub fn run(args: &CheckArgs, lang: Lang) -> Result<Output, Failure> {
         if let Err(error) = apportion::effective_upper(&problem) {
             diags.push(pipeline::infeasible(
                 &criteria,
-                &crate::allocate::Infeasible {
+                &Infeasible {
                     error,
-                    limits: limits.clone(),
+                    limits,
                     dropped: 0,
                 },
             ));
@@ -67,14 +78,6 @@ pub fn run(args: &CheckArgs, lang: Lang) -> Result<Output, Failure> {
             ],
         ));
     }
-    // The same data problem found through several files is reported once.
-    let mut seen = Vec::new();
-    diags.0.retain(|d| {
-        let key = (d.code, d.message.clone());
-        let new = !seen.contains(&key);
-        seen.push(key);
-        new
-    });
     if diags.has_errors() {
         return Err(Failure::Input(diags));
     }

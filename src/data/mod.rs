@@ -499,6 +499,7 @@ impl Folder {
 
         let mut files: BTreeMap<String, Option<CsvFile>> = BTreeMap::new();
         let mut parts: Vec<(&IndicatorDef, DataFrame)> = Vec::new();
+        let mut rows: HashMap<(String, Option<Vec<i64>>), Option<Rows>> = HashMap::new();
         for ind in &needed {
             let csv = files.entry(ind.file.value.clone()).or_insert_with(|| {
                 match CsvFile::read(&dir.join(&ind.file.value), &shown(dir, &ind.file.value)) {
@@ -520,7 +521,12 @@ impl Folder {
                 }
             });
             let Some(csv) = csv else { continue };
-            if let Some(frame) = read_indicator(csv, ind, &catalogue, &register, &mut diags) {
+            let years = ind.years.as_ref().map(|y| y.value.clone());
+            let picked = rows
+                .entry((ind.file.value.clone(), years))
+                .or_insert_with(|| select_rows(csv, ind.years.as_ref(), &catalogue, &register, &mut diags));
+            let Some(picked) = picked else { continue };
+            if let Some(frame) = read_values(csv, ind, picked, &catalogue, &mut diags) {
                 parts.push((ind, frame));
             }
         }
@@ -557,108 +563,114 @@ impl Folder {
     }
 }
 
-/// Reads one indicator's rows from its file, checks them, and returns them as a frame of
-/// `kommunenummer`, `value` (one row per municipality and year).
-fn read_indicator(
+/// Reports at most ten cell problems of one kind in one file, then how many more there were.
+struct Capped {
+    shown: usize,
+    hidden: usize,
+}
+
+impl Capped {
+    const LIMIT: usize = 10;
+
+    fn new() -> Self {
+        Capped { shown: 0, hidden: 0 }
+    }
+
+    fn push(&mut self, diags: &mut Diags, d: Diag) {
+        if self.shown < Self::LIMIT {
+            self.shown += 1;
+            diags.push(d);
+        } else {
+            self.hidden += 1;
+        }
+    }
+
+    /// Reports what was held back; true when anything was wrong.
+    fn finish(self, diags: &mut Diags, file: &str) -> bool {
+        if self.hidden > 0 {
+            diags.push(Diag::error(
+                "data::more",
+                format!("{} more problems in {file} are not shown", self.hidden),
+            ));
+        }
+        self.shown > 0
+    }
+}
+
+/// The rows of a file picked for one selection of years, with their kommunenummer.
+type Rows = Vec<(usize, String)>;
+
+/// Picks and checks the rows of a file for one selection of years (all rows when the indicator
+/// picks none): a valid kommunenummer from the register on each, no municipality twice in a year,
+/// and every municipality present. Several indicators may read the same rows; they are checked
+/// once.
+fn select_rows(
     csv: &CsvFile,
-    ind: &IndicatorDef,
+    years: Option<&At<Vec<i64>>>,
     catalogue: &Catalogue,
     register: &Register,
     diags: &mut Diags,
-) -> Option<DataFrame> {
-    let cat = &catalogue.file;
-    let mut ok = true;
-    for (col, span, role) in [
-        (ind.column.value.as_str(), ind.column.span.clone(), "column"),
-        (KNR, ind.file.span.clone(), "key"),
-    ] {
-        if !csv.has_column(col) {
-            let mut d = Diag::error("data::unknown-column", format!("{} has no column `{col}`", csv.name())).at(
-                cat,
-                span,
-                format!("{role} of indicator `{}`", ind.name),
-            );
-            let cols: Vec<&str> = csv.header.iter().map(String::as_str).collect();
-            d = match suggest::did_you_mean(col, cols.iter().copied()) {
-                Some(s) => d.help(s),
-                None => d.help(format!("its columns are {}", suggest::and_list(&cols))),
-            };
-            diags.push(d);
-            ok = false;
-        }
+) -> Option<Rows> {
+    let year_column = &catalogue.year_column;
+    if !csv.has_column(KNR) {
+        diags.push(
+            Diag::error("data::unknown-column", format!("{} has no column `{KNR}`", csv.name()))
+                .at(&csv.source, csv.header_line(), "header")
+                .help("every table is keyed by the 4-digit kommunenummer in a column of that name"),
+        );
+        return None;
     }
-    if ind.years.is_some() && !csv.has_column(&catalogue.year_column) {
+    if let Some(y) = years.filter(|_| !csv.has_column(year_column)) {
         diags.push(
             Diag::error(
                 "data::unknown-column",
-                format!(
-                    "{} has no column `{}`, but indicator `{}` picks years",
-                    csv.name(),
-                    catalogue.year_column,
-                    ind.name
-                ),
+                format!("{} has no column `{year_column}` to pick years from", csv.name()),
             )
-            .at(cat, ind.years.as_ref().map_or(0..0, |y| y.span.clone()), "years")
+            .at(&catalogue.file, y.span.clone(), "years")
             .help("remove year/years from the indicator, or set year-column in the catalogue"),
         );
-        ok = false;
-    }
-    if !ok {
         return None;
     }
     let knrs = csv.text_column(KNR)?;
-    let values = csv.text_column(&ind.column.value)?;
-    let years = match &ind.years {
-        Some(_) => Some(csv.text_column(&catalogue.year_column)?),
+    let year_cells = match years {
+        Some(_) => Some(csv.text_column(year_column)?),
         None => None,
     };
+    let wanted: Vec<i64> = years.map_or_else(|| vec![0], |y| y.value.clone());
     let index = register.index();
-    let wanted_years: Vec<i64> = ind.years.as_ref().map_or_else(|| vec![0], |y| y.value.clone());
     let mut first_row: HashMap<(String, i64), usize> = HashMap::new();
-    let mut out_knr: Vec<String> = Vec::new();
-    let mut out_val: Vec<Option<f64>> = Vec::new();
-    let mut cell_errors = 0usize;
-    let before = diags.0.len();
-    let mut report = |diags: &mut Diags, d: Diag| {
-        cell_errors += 1;
-        if cell_errors <= 10 {
-            diags.push(d);
-        }
-    };
+    let mut rows = Rows::new();
+    let mut problems = Capped::new();
     for row in 0..csv.height() {
-        let year = match &years {
+        let year = match &year_cells {
             None => 0,
-            Some(ys) => match ys[row].as_deref().map(str::parse::<i64>) {
+            Some(cells) => match cells[row].as_deref().map(str::parse::<i64>) {
                 Some(Ok(y)) => y,
                 _ => {
-                    let raw = ys[row].clone().unwrap_or_default();
-                    report(
+                    let raw = cells[row].clone().unwrap_or_default();
+                    problems.push(
                         diags,
                         Diag::error(
                             "data::year",
-                            format!(
-                                "`{raw}` in column `{}` of {} is not a year",
-                                catalogue.year_column,
-                                csv.name()
-                            ),
+                            format!("`{raw}` in column `{year_column}` of {} is not a year", csv.name()),
                         )
-                        .at(&csv.source, csv.cell_span(row, &catalogue.year_column), "not a year")
+                        .at(&csv.source, csv.cell_span(row, year_column), "not a year")
                         .help("write the year as four digits, e.g. 2026"),
                     );
                     continue;
                 }
             },
         };
-        if !wanted_years.contains(&year) {
+        if !wanted.contains(&year) {
             continue;
         }
         let knr = knrs[row].clone().unwrap_or_default();
         if !valid_knr(&knr) {
-            report(diags, knr_problem(csv, row, &knr));
+            problems.push(diags, knr_problem(csv, row, &knr));
             continue;
         }
         if !index.contains_key(knr.as_str()) {
-            report(
+            problems.push(
                 diags,
                 Diag::error(
                     "data::unknown-municipality",
@@ -679,7 +691,7 @@ fn read_indicator(
             } else {
                 String::new()
             };
-            report(
+            problems.push(
                 diags,
                 Diag::error(
                     "data::duplicate",
@@ -692,50 +704,14 @@ fn read_indicator(
             continue;
         }
         first_row.insert((knr.clone(), year), row);
-        let value = match parse_number(values[row].as_deref()) {
-            Ok(v) => v,
-            Err(problem) => {
-                let raw = values[row].clone().unwrap_or_default();
-                let span = csv.cell_span(row, &ind.column.value);
-                let (what, help) = match problem {
-                    CellProblem::NotANumber => (
-                        format!("`{raw}` in column `{}` of {} is not a number", ind.column.value, csv.name()),
-                        "write a number with a decimal point (70.1), or leave the cell empty if the figure is missing".to_string(),
-                    ),
-                    CellProblem::DecimalComma => (
-                        format!("`{raw}` in column `{}` of {} has a decimal comma", ind.column.value, csv.name()),
-                        format!("write {} with a decimal point", raw.replace(',', ".")),
-                    ),
-                    CellProblem::Negative(_) => (
-                        format!("`{raw}` in column `{}` of {} is negative", ind.column.value, csv.name()),
-                        "counts and rates cannot be negative; correct the figure, or leave the cell empty if it is missing".to_string(),
-                    ),
-                };
-                report(
-                    diags,
-                    Diag::error("data::value", what)
-                        .at(&csv.source, span, "here")
-                        .help(help),
-                );
-                continue;
-            }
-        };
-        out_knr.push(knr);
-        out_val.push(value);
+        rows.push((row, knr));
     }
-    if cell_errors > 10 {
-        diags.push(Diag::error(
-            "data::more",
-            format!("{} more problems in {} are not shown", cell_errors - 10, csv.name()),
-        ));
-    }
-    if diags.0.len() > before {
+    if problems.finish(diags, csv.name()) {
         return None;
     }
-    // Every municipality needs a row for every year.
     let mut absent = Vec::new();
     for m in &register.municipalities {
-        for &y in &wanted_years {
+        for &y in &wanted {
             if !first_row.contains_key(&(m.knr.clone(), y)) {
                 absent.push(if years.is_some() {
                     format!("{} ({y})", m.label())
@@ -746,7 +722,7 @@ fn read_indicator(
         }
     }
     if !absent.is_empty() {
-        let shown_list = if absent.len() > 8 {
+        let listed = if absent.len() > 8 {
             format!("{}, … and {} more", absent[..8].join(", "), absent.len() - 8)
         } else {
             absent.join(", ")
@@ -755,7 +731,7 @@ fn read_indicator(
             Diag::error(
                 "data::missing-municipality",
                 format!(
-                    "{} has no row for {} of the register's municipalities: {shown_list}",
+                    "{} has no row for {} of the register's municipalities: {listed}",
                     csv.name(),
                     absent.len()
                 ),
@@ -765,11 +741,77 @@ fn read_indicator(
         );
         return None;
     }
-    DataFrame::new_infer_height(vec![
-        Column::new(KNR.into(), out_knr),
-        Column::new("value".into(), out_val),
-    ])
-    .ok()
+    Some(rows)
+}
+
+/// Reads one indicator's values from the picked rows, checks them, and returns them as a frame
+/// of `kommunenummer`, `value` (one row per municipality and year).
+fn read_values(
+    csv: &CsvFile,
+    ind: &IndicatorDef,
+    rows: &Rows,
+    catalogue: &Catalogue,
+    diags: &mut Diags,
+) -> Option<DataFrame> {
+    let column = &ind.column.value;
+    if !csv.has_column(column) {
+        let cols: Vec<&str> = csv.header.iter().map(String::as_str).collect();
+        let d = Diag::error(
+            "data::unknown-column",
+            format!("{} has no column `{column}`", csv.name()),
+        )
+        .at(
+            &catalogue.file,
+            ind.column.span.clone(),
+            format!("column of indicator `{}`", ind.name),
+        );
+        diags.push(match suggest::did_you_mean(column, cols.iter().copied()) {
+            Some(s) => d.help(s),
+            None => d.help(format!("its columns are {}", suggest::and_list(&cols))),
+        });
+        return None;
+    }
+    let cells = csv.text_column(column)?;
+    let mut knrs: Vec<&str> = Vec::with_capacity(rows.len());
+    let mut values: Vec<Option<f64>> = Vec::with_capacity(rows.len());
+    let mut problems = Capped::new();
+    for (row, knr) in rows {
+        match parse_number(cells[*row].as_deref()) {
+            Ok(v) => {
+                knrs.push(knr);
+                values.push(v);
+            }
+            Err(problem) => {
+                let raw = cells[*row].clone().unwrap_or_default();
+                let (what, help) = match problem {
+                    CellProblem::NotANumber => (
+                        format!("`{raw}` in column `{column}` of {} is not a number", csv.name()),
+                        "write a number with a decimal point (70.1), or leave the cell empty if the figure is missing"
+                            .to_string(),
+                    ),
+                    CellProblem::DecimalComma => (
+                        format!("`{raw}` in column `{column}` of {} has a decimal comma", csv.name()),
+                        format!("write {} with a decimal point", raw.replace(',', ".")),
+                    ),
+                    CellProblem::Negative(_) => (
+                        format!("`{raw}` in column `{column}` of {} is negative", csv.name()),
+                        "counts and rates cannot be negative; correct the figure, or leave the cell empty if it is missing"
+                            .to_string(),
+                    ),
+                };
+                problems.push(
+                    diags,
+                    Diag::error("data::value", what)
+                        .at(&csv.source, csv.cell_span(*row, column), "here")
+                        .help(help),
+                );
+            }
+        }
+    }
+    if problems.finish(diags, csv.name()) {
+        return None;
+    }
+    DataFrame::new_infer_height(vec![Column::new(KNR.into(), knrs), Column::new("value".into(), values)]).ok()
 }
 
 /// Joins the indicators onto the register with polars: sums over years (a missing year makes
