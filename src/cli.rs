@@ -41,6 +41,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Check the data and the criteria files without computing; report every problem at once.
     Check(CheckArgs),
+    /// Write the full report set: tables (CSV, JSON, Markdown, Excel), charts (SVG, PNG) and report.html.
+    Report(ReportArgs),
     /// Apportion seats by a named method: `name,weight[,min,max]` CSV in, `name,seats` CSV out.
     Apportion(ApportionArgs),
 }
@@ -77,8 +79,22 @@ pub struct RecommendArgs {
     pub format: Format,
 
     /// Print only; write no files.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "report")]
     pub no_write: bool,
+
+    /// Write the full report set (as `busetting report`), not only the CSV and JSON.
+    #[arg(long)]
+    pub report: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub inputs: Inputs,
+
+    /// Where to write the report set; files go to <OUT>/<year>/.
+    #[arg(long, default_value = "reports")]
+    pub out: PathBuf,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

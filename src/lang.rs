@@ -20,110 +20,194 @@ pub enum Lang {
     En,
 }
 
-/// Every string of the terminal tables and explanations, in one language.
-pub struct Texts {
-    pub rank: &'static str,
-    pub knr: &'static str,
-    pub kommune: &'static str,
-    pub recommendation: &'static str,
-    pub per_1000: &'static str,
-    pub bound_adjustment: &'static str,
-    pub rounding: &'static str,
-    pub bound: &'static str,
-    /// Column heads for the latest year's figures: `{year}`.
-    pub request_year: &'static str,
-    pub decision_year: &'static str,
-    pub settled_year: &'static str,
-    pub sum: &'static str,
+/// Declares [`Texts`] with one `&'static str` per key, and [`Texts::entries`] listing them.
+macro_rules! catalogue {
+    ($($(#[doc = $doc:literal])* $key:ident,)*) => {
+        /// Every user-facing string of tables, explanations, charts and reports, in one language.
+        pub struct Texts {
+            $($(#[doc = $doc])* pub $key: &'static str,)*
+        }
 
-    pub src_minimum: &'static str,
-    pub src_capacity: &'static str,
-    pub src_per_1000_cap: &'static str,
-    pub src_override_min: &'static str,
-    pub src_override_max: &'static str,
-    pub src_override_fixed: &'static str,
-    pub src_not_asked: &'static str,
+        impl Texts {
+            /// Every key with its text: for templates, and for the tests that every language has
+            /// every string with the same placeholders.
+            pub fn entries(&self) -> Vec<(&'static str, &'static str)> {
+                vec![$((stringify!($key), self.$key),)*]
+            }
+        }
+    };
+}
+
+catalogue! {
+    rank,
+    knr,
+    kommune,
+    recommendation,
+    per_1000,
+    bound_adjustment,
+    rounding,
+    bound,
+    /// Column heads for the latest year's figures: `{year}`.
+    request_year,
+    decision_year,
+    settled_year,
+    sum,
+
+    src_minimum,
+    src_capacity,
+    src_per_1000_cap,
+    src_override_min,
+    src_override_max,
+    src_override_fixed,
+    src_not_asked,
     /// `{bound}` `{value}`.
-    pub cap_short: &'static str,
-    pub floor_short: &'static str,
+    cap_short,
+    floor_short,
 
     /// `{year}` `{total}` `{n}` `{method}`.
-    pub heading: &'static str,
-    pub weights: &'static str,
+    heading,
+    weights,
     /// `{column}` `{count}` `{value}` `{criterion}`.
-    pub filled: &'static str,
+    filled,
     /// `{column}` `{count}` `{criterion}`.
-    pub filled_neutral: &'static str,
+    filled_neutral,
     /// `{column}` `{count}` `{criterion}`.
-    pub filled_zero: &'static str,
+    filled_zero,
     /// `{m}` `{list}`.
-    pub not_asked_note: &'static str,
+    not_asked_note,
     /// `{winner}` `{loser}` `{rule}`.
-    pub tie_note: &'static str,
-    pub rule_larger_share: &'static str,
-    pub rule_lower_number: &'static str,
+    tie_note,
+    rule_larger_share,
+    rule_lower_number,
     /// `{kommune}` `{reason}`.
-    pub override_note: &'static str,
+    override_note,
     /// `{files}`.
-    pub wrote: &'static str,
-    pub and: &'static str,
+    wrote,
+    and,
 
     /// Sentence pieces. `{n}` is a number of persons.
-    pub s_more: &'static str,
-    pub s_fewer: &'static str,
-    pub s_same: &'static str,
+    s_more,
+    s_fewer,
+    s_same,
     /// `{year}`.
-    pub s_request: &'static str,
+    s_request,
     /// `{list}`.
-    pub s_because: &'static str,
+    s_because,
     /// `{bound}` `{n}`.
-    pub s_capped: &'static str,
-    pub s_raised: &'static str,
+    s_capped,
+    s_raised,
     /// `{n}`.
-    pub s_received: &'static str,
-    pub s_gave: &'static str,
+    s_received,
+    s_gave,
     /// `{m}` `{upper}` `{bound}`.
-    pub s_not_asked_cap: &'static str,
+    s_not_asked_cap,
     /// `{m}` `{n}`.
-    pub s_not_asked_small: &'static str,
+    s_not_asked_small,
     /// `{reason}`.
-    pub s_override: &'static str,
+    s_override,
 
-    pub x_heading: &'static str,
-    pub x_criterion: &'static str,
-    pub x_weight: &'static str,
-    pub x_value: &'static str,
-    pub x_place: &'static str,
-    pub x_factor: &'static str,
-    pub x_share: &'static str,
-    pub x_contribution: &'static str,
-    pub x_filled_mark: &'static str,
-    pub x_sum_contributions: &'static str,
-    pub x_bound_adjustment: &'static str,
-    pub x_rounding: &'static str,
-    pub x_recommendation: &'static str,
+    x_heading,
+    x_criterion,
+    x_weight,
+    x_value,
+    x_place,
+    x_factor,
+    x_share,
+    x_contribution,
+    x_filled_mark,
+    x_sum_contributions,
+    x_bound_adjustment,
+    x_rounding,
+    x_recommendation,
     /// `{lower}` `{upper}`.
-    pub x_bounds: &'static str,
-    pub x_no_upper: &'static str,
-    pub x_no_lower: &'static str,
+    x_bounds,
+    x_no_upper,
+    x_no_lower,
     /// `{above}` `{below}`.
-    pub x_distance: &'static str,
+    x_distance,
     /// `{above}`.
-    pub x_distance_no_upper: &'static str,
-    pub x_margin: &'static str,
+    x_distance_no_upper,
+    x_margin,
     /// `{change}` `{persons}` `{percent}` `{who}`.
-    pub x_gain: &'static str,
-    pub x_lose: &'static str,
-    pub x_gain_at_bound: &'static str,
-    pub x_lose_at_bound: &'static str,
-    pub x_lose_at_zero: &'static str,
-    pub x_no_counterpart: &'static str,
+    x_gain,
+    x_lose,
+    x_gain_at_bound,
+    x_lose_at_bound,
+    x_lose_at_zero,
+    x_no_counterpart,
     /// `{year}` `{request}` `{decision}` `{settled}`.
-    pub x_previous: &'static str,
-    pub x_none: &'static str,
-    pub x_margin_note: &'static str,
+    x_previous,
+    x_none,
+    x_margin_note,
     /// `{file}` `{n}` `{k}` `{total}` `{method}`.
-    pub check_ok: &'static str,
+    check_ok,
+    /// `{year}`.
+    c_contributions_title,
+    c_persons,
+    /// `{year}`.
+    c_per_1000_title,
+    c_per_1000_axis,
+    /// `{value}`.
+    c_county_level,
+    /// `{year}`.
+    c_map_title,
+    c_map_legend,
+    /// `{year}` `{previous}`.
+    c_compare_title,
+    c_compare_axis,
+    /// `{year}`.
+    c_recommendation_year,
+    /// `{year}`.
+    c_capacity_title,
+    /// `{label}`.
+    c_capacity_axis,
+    c_recommendation_axis,
+    c_equal_line,
+    /// `{sources}`.
+    c_source,
+    c_marker,
+    /// `{year}`.
+    h_title,
+    h_summary,
+    h_total,
+    h_method,
+    h_municipalities_count,
+    h_criteria,
+    h_weight,
+    h_basis,
+    h_indicator,
+    h_bounds,
+    /// `{previous}`.
+    h_changes,
+    /// `{total}` `{previous_total}` `{previous}`.
+    h_change_total,
+    h_largest_increases,
+    h_largest_decreases,
+    h_change,
+    h_table,
+    h_sort_hint,
+    h_charts,
+    h_explanations,
+    h_provenance,
+    h_source,
+    h_file,
+    h_column,
+    h_filled,
+    h_notes,
+    h_none,
+    h_inputs,
+    /// `{file}`.
+    h_criteria_file,
+    h_sha256,
+    /// `{version}`.
+    h_made_by,
+    h_sheet,
+    h_population,
+    h_quota,
+    h_lower,
+    h_upper,
+    h_sentence,
+    h_minimum_if_asked,
 }
 
 pub static NN: Texts = Texts {
@@ -201,6 +285,59 @@ pub static NN: Texts = Texts {
     x_none: "–",
     x_margin_note: "Margin: endring i kommunen sin samla del når dei andre sine delar står fast.",
     check_ok: "{file}: i orden ({n} kommunar, {k} kriterium, total {total}, {method}).",
+    c_contributions_title: "Tilråding for {year} per kommune, fordelt på kriterium",
+    c_persons: "Personar",
+    c_per_1000_title: "Tilråding for {year} per 1000 innbyggjarar",
+    c_per_1000_axis: "Personar per 1000 innbyggjarar",
+    c_county_level: "Fylket: {value}",
+    c_map_title: "Tilråding for {year} per 1000 innbyggjarar, kart",
+    c_map_legend: "Per 1000 innbyggjarar",
+    c_compare_title: "Tilråding for {year} mot IMDi-oppmoding, vedtak og busette i {previous}",
+    c_compare_axis: "Personar (logaritmisk skala)",
+    c_recommendation_year: "Tilråding {year}",
+    c_capacity_title: "Tilråding for {year} mot meldt kapasitet",
+    c_capacity_axis: "{label} (personar, logaritmisk skala)",
+    c_recommendation_axis: "Tilråding (personar, logaritmisk skala)",
+    c_equal_line: "tilråding = kapasitet",
+    c_source: "Kjelde: {sources}. Utrekning: busetting.",
+    c_marker: "tilråding",
+    h_title: "Tilråding om busetjing av flyktningar i {year}",
+    h_summary: "Samandrag",
+    h_total: "Tal å fordele",
+    h_method: "Metode for heile tal",
+    h_municipalities_count: "Kommunar",
+    h_criteria: "Kriterium og vekter",
+    h_weight: "Vekt",
+    h_basis: "Grunnlag",
+    h_indicator: "Indikator",
+    h_bounds: "Grenser",
+    h_changes: "Endring frå IMDi-oppmodinga for {previous}",
+    h_change_total: "Til saman {total} personar, mot {previous_total} i IMDi-oppmodinga for {previous}.",
+    h_largest_increases: "Største auke",
+    h_largest_decreases: "Største nedgang",
+    h_change: "Endring",
+    h_table: "Tilråding per kommune",
+    h_sort_hint: "Klikk på ei kolonneoverskrift for å sortere.",
+    h_charts: "Diagram",
+    h_explanations: "Forklaring per kommune",
+    h_provenance: "Kjelder og data",
+    h_source: "Kjelde",
+    h_file: "Fil",
+    h_column: "Kolonne",
+    h_filled: "Fylte verdiar",
+    h_notes: "Merknader",
+    h_none: "Ingen.",
+    h_inputs: "Inndata for denne køyringa",
+    h_criteria_file: "Kriteriefila {file}",
+    h_sha256: "SHA-256",
+    h_made_by: "Laga med busetting {version}. Tala kan reknast ut att frå inndata over.",
+    h_sheet: "Tilråding",
+    h_population: "Folketal",
+    h_quota: "Kvote med grenser (Q)",
+    h_lower: "Nedre grense",
+    h_upper: "Øvre grense",
+    h_sentence: "Forklaring",
+    h_minimum_if_asked: "Minstetal om kommunen blir spurd",
 };
 
 pub static NB: Texts = Texts {
@@ -278,6 +415,59 @@ pub static NB: Texts = Texts {
     x_none: "–",
     x_margin_note: "Margin: endring i kommunens samlede andel når de andres andeler står fast.",
     check_ok: "{file}: i orden ({n} kommuner, {k} kriterier, total {total}, {method}).",
+    c_contributions_title: "Tilrådning for {year} per kommune, fordelt på kriterier",
+    c_persons: "Personer",
+    c_per_1000_title: "Tilrådning for {year} per 1000 innbyggere",
+    c_per_1000_axis: "Personer per 1000 innbyggere",
+    c_county_level: "Fylket: {value}",
+    c_map_title: "Tilrådning for {year} per 1000 innbyggere, kart",
+    c_map_legend: "Per 1000 innbyggere",
+    c_compare_title: "Tilrådning for {year} mot IMDi-anmodning, vedtak og bosatte i {previous}",
+    c_compare_axis: "Personer (logaritmisk skala)",
+    c_recommendation_year: "Tilrådning {year}",
+    c_capacity_title: "Tilrådning for {year} mot meldt kapasitet",
+    c_capacity_axis: "{label} (personer, logaritmisk skala)",
+    c_recommendation_axis: "Tilrådning (personer, logaritmisk skala)",
+    c_equal_line: "tilrådning = kapasitet",
+    c_source: "Kilde: {sources}. Beregning: busetting.",
+    c_marker: "tilrådning",
+    h_title: "Tilrådning om bosetting av flyktninger i {year}",
+    h_summary: "Sammendrag",
+    h_total: "Antall å fordele",
+    h_method: "Metode for hele tall",
+    h_municipalities_count: "Kommuner",
+    h_criteria: "Kriterier og vekter",
+    h_weight: "Vekt",
+    h_basis: "Grunnlag",
+    h_indicator: "Indikator",
+    h_bounds: "Grenser",
+    h_changes: "Endring fra IMDi-anmodningen for {previous}",
+    h_change_total: "Til sammen {total} personer, mot {previous_total} i IMDi-anmodningen for {previous}.",
+    h_largest_increases: "Største økning",
+    h_largest_decreases: "Største nedgang",
+    h_change: "Endring",
+    h_table: "Tilrådning per kommune",
+    h_sort_hint: "Klikk på en kolonneoverskrift for å sortere.",
+    h_charts: "Diagrammer",
+    h_explanations: "Forklaring per kommune",
+    h_provenance: "Kilder og data",
+    h_source: "Kilde",
+    h_file: "Fil",
+    h_column: "Kolonne",
+    h_filled: "Fylte verdier",
+    h_notes: "Merknader",
+    h_none: "Ingen.",
+    h_inputs: "Inndata for denne kjøringen",
+    h_criteria_file: "Kriteriefilen {file}",
+    h_sha256: "SHA-256",
+    h_made_by: "Laget med busetting {version}. Tallene kan beregnes på nytt fra inndataene over.",
+    h_sheet: "Tilrådning",
+    h_population: "Folketall",
+    h_quota: "Kvote med grenser (Q)",
+    h_lower: "Nedre grense",
+    h_upper: "Øvre grense",
+    h_sentence: "Forklaring",
+    h_minimum_if_asked: "Minstetall hvis kommunen anmodes",
 };
 
 pub static EN: Texts = Texts {
@@ -355,6 +545,59 @@ pub static EN: Texts = Texts {
     x_none: "–",
     x_margin_note: "Margin: change in the municipality's combined share with the others' shares held fixed.",
     check_ok: "{file}: OK ({n} municipalities, {k} criteria, total {total}, {method}).",
+    c_contributions_title: "Recommendation for {year} by municipality, split by criterion",
+    c_persons: "Persons",
+    c_per_1000_title: "Recommendation for {year} per 1000 inhabitants",
+    c_per_1000_axis: "Persons per 1000 inhabitants",
+    c_county_level: "County: {value}",
+    c_map_title: "Recommendation for {year} per 1000 inhabitants, map",
+    c_map_legend: "Per 1000 inhabitants",
+    c_compare_title: "Recommendation for {year} against IMDi's request, the decision and the number settled in {previous}",
+    c_compare_axis: "Persons (logarithmic scale)",
+    c_recommendation_year: "Recommendation {year}",
+    c_capacity_title: "Recommendation for {year} against declared capacity",
+    c_capacity_axis: "{label} (persons, logarithmic scale)",
+    c_recommendation_axis: "Recommendation (persons, logarithmic scale)",
+    c_equal_line: "recommendation = capacity",
+    c_source: "Source: {sources}. Calculation: busetting.",
+    c_marker: "recommendation",
+    h_title: "Recommendation on the settlement of refugees in {year}",
+    h_summary: "Summary",
+    h_total: "Total to distribute",
+    h_method: "Integer method",
+    h_municipalities_count: "Municipalities",
+    h_criteria: "Criteria and weights",
+    h_weight: "Weight",
+    h_basis: "Basis",
+    h_indicator: "Indicator",
+    h_bounds: "Bounds",
+    h_changes: "Change from IMDi's request for {previous}",
+    h_change_total: "In all {total} persons, against {previous_total} in IMDi's request for {previous}.",
+    h_largest_increases: "Largest increases",
+    h_largest_decreases: "Largest decreases",
+    h_change: "Change",
+    h_table: "Recommendation by municipality",
+    h_sort_hint: "Click a column heading to sort.",
+    h_charts: "Charts",
+    h_explanations: "Explanation by municipality",
+    h_provenance: "Sources and data",
+    h_source: "Source",
+    h_file: "File",
+    h_column: "Column",
+    h_filled: "Filled-in values",
+    h_notes: "Notes",
+    h_none: "None.",
+    h_inputs: "Inputs of this run",
+    h_criteria_file: "The criteria file {file}",
+    h_sha256: "SHA-256",
+    h_made_by: "Made with busetting {version}. The numbers can be recomputed from the inputs above.",
+    h_sheet: "Recommendation",
+    h_population: "Population",
+    h_quota: "Bounded quota (Q)",
+    h_lower: "Lower bound",
+    h_upper: "Upper bound",
+    h_sentence: "Explanation",
+    h_minimum_if_asked: "Minimum if asked",
 };
 
 impl Lang {
@@ -457,7 +700,7 @@ mod tests {
     }
 
     #[test]
-    fn every_template_names_the_same_placeholders_in_every_language() {
+    fn every_language_has_every_string_with_the_same_placeholders() {
         fn holes(s: &str) -> Vec<&str> {
             let mut v: Vec<&str> = s
                 .split('{')
@@ -467,44 +710,14 @@ mod tests {
             v.sort_unstable();
             v
         }
-        let pairs = |t: &Texts| -> Vec<&'static str> {
-            vec![
-                t.request_year,
-                t.cap_short,
-                t.heading,
-                t.filled,
-                t.filled_neutral,
-                t.filled_zero,
-                t.not_asked_note,
-                t.tie_note,
-                t.override_note,
-                t.wrote,
-                t.s_more,
-                t.s_fewer,
-                t.s_request,
-                t.s_because,
-                t.s_capped,
-                t.s_raised,
-                t.s_received,
-                t.s_gave,
-                t.s_not_asked_cap,
-                t.s_not_asked_small,
-                t.s_override,
-                t.x_heading,
-                t.x_bounds,
-                t.x_distance,
-                t.x_distance_no_upper,
-                t.x_gain,
-                t.x_lose,
-                t.x_gain_at_bound,
-                t.x_lose_at_bound,
-                t.x_previous,
-                t.check_ok,
-            ]
-        };
-        for ((nn, en), nb) in pairs(&NN).into_iter().zip(pairs(&EN)).zip(pairs(&NB)) {
-            assert_eq!(holes(nn), holes(en), "{nn} / {en}");
-            assert_eq!(holes(nn), holes(nb), "{nn} / {nb}");
+        let nn = NN.entries();
+        for other in [NB.entries(), EN.entries()] {
+            assert_eq!(nn.len(), other.len());
+            for ((key, a), (key_b, b)) in nn.iter().zip(&other) {
+                assert_eq!(key, key_b);
+                assert!(!a.trim().is_empty() && !b.trim().is_empty(), "`{key}` is empty");
+                assert_eq!(holes(a), holes(b), "`{key}`: {a} / {b}");
+            }
         }
     }
 }

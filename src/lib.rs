@@ -51,5 +51,6 @@ pub fn run(cli: &Cli) -> Result<Output, Failure> {
         Command::Explain(a) => commands::explain::run(a, cli.lang),
         Command::Check(a) => commands::check::run(a, cli.lang),
         Command::Apportion(a) => commands::apportion::run(a),
+        Command::Report(a) => commands::report::run(a, cli.lang),
     }
 }

@@ -9,7 +9,7 @@ use crate::data::csvfile::io_reason;
 use crate::diag::Diag;
 
 /// Writes `files` (name, bytes) into `dir`, creating it if needed. Returns the paths written.
-pub fn write_set(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<Vec<PathBuf>, Diag> {
+pub fn write_set<N: AsRef<str>>(dir: &Path, files: &[(N, Vec<u8>)]) -> Result<Vec<PathBuf>, Diag> {
     let fail = |what: &str, e: &std::io::Error| {
         Diag::error("output::write", format!("cannot write {what}: {}", io_reason(e)))
             .help("choose another folder with --out, or check its permissions")
@@ -17,13 +17,16 @@ pub fn write_set(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<Vec<PathBuf>, 
     fs_err::create_dir_all(dir).map_err(|e| fail(&dir.display().to_string(), &e))?;
     let mut staged = Vec::new();
     for (name, bytes) in files {
+        let name = name.as_ref();
         let target = dir.join(name);
         let shown = target.display().to_string();
-        let mut tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(|e| fail(&shown, &e))?;
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".tmp");
+        // Reports are for reading by others: not the owner-only mode of a temporary file.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+        let mut tmp = builder.tempfile_in(dir).map_err(|e| fail(&shown, &e))?;
         tmp.write_all(bytes)
             .and_then(|()| tmp.as_file().sync_all())
             .map_err(|e| fail(&shown, &e))?;

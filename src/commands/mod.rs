@@ -4,6 +4,7 @@ pub mod apportion;
 pub mod check;
 pub mod explain;
 pub mod recommend;
+pub mod report;
 
 use crate::diag::{Diag, Diags};
 

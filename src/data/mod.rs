@@ -8,6 +8,7 @@
 //! 4-character string) into one table in register order.
 
 pub mod csvfile;
+pub mod map;
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
@@ -48,6 +49,8 @@ pub struct IndicatorDef {
     pub per_1000_of: Option<At<String>>,
     pub unit: Option<String>,
     pub source: Option<String>,
+    /// A short citation for chart source lines, e.g. "SSB 07459".
+    pub cite: Option<String>,
 }
 
 /// IMDi's latest request, the municipality's decision, and what was settled: shown next to the
@@ -58,11 +61,13 @@ pub struct Compare {
     pub request: Option<At<String>>,
     pub decision: Option<At<String>>,
     pub settled: Option<At<String>>,
+    /// The municipalities' declared capacity, for the capacity chart.
+    pub capacity: Option<At<String>>,
 }
 
 impl Compare {
     fn names(&self) -> impl Iterator<Item = &str> {
-        [&self.request, &self.decision, &self.settled]
+        [&self.request, &self.decision, &self.settled, &self.capacity]
             .into_iter()
             .flatten()
             .map(|a| a.value.as_str())
@@ -76,6 +81,8 @@ pub struct Catalogue {
     pub year_column: String,
     pub indicators: Vec<IndicatorDef>,
     pub compare: Option<Compare>,
+    /// Municipal boundaries (GeoJSON, WGS84) for the map, keyed by `kommunenummer`.
+    pub map: Option<At<String>>,
 }
 
 impl Catalogue {
@@ -97,6 +104,7 @@ impl Catalogue {
         let year_column = root
             .string(&mut diags, "year-column")
             .map_or_else(|| "year".to_string(), |y| y.value);
+        let map = root.string(&mut diags, "map");
         let compare = root.table(&mut diags, "compare", "[compare]").map(|mut t| {
             let year = t.require(
                 &mut diags,
@@ -109,6 +117,7 @@ impl Catalogue {
                 request: t.string(&mut diags, "request"),
                 decision: t.string(&mut diags, "decision"),
                 settled: t.string(&mut diags, "settled"),
+                capacity: t.string(&mut diags, "capacity"),
             };
             t.finish(&mut diags);
             c
@@ -148,6 +157,7 @@ impl Catalogue {
             let per_1000_of = t.string(&mut diags, "per-1000-of");
             let unit = t.string(&mut diags, "unit").map(|u| u.value);
             let source = t.string(&mut diags, "source").map(|s| s.value);
+            let cite = t.string(&mut diags, "cite").map(|s| s.value);
             let years = match (year, years) {
                 (Some(y), None) => Some(At::new(vec![y.value], y.span)),
                 (None, Some(ys)) if ys.value.is_empty() => {
@@ -187,6 +197,7 @@ impl Catalogue {
                 per_1000_of,
                 unit,
                 source,
+                cite,
             });
         }
         root.finish(&mut diags);
@@ -221,6 +232,7 @@ impl Catalogue {
             year_column,
             indicators,
             compare,
+            map,
         })
     }
 }

@@ -1,6 +1,8 @@
-//! The full explanation of one municipality, as text.
+//! The full explanation of one municipality: a view (heading, sentence, the criteria table, the
+//! sums, and lines on bounds, margin and last year) that the text and HTML renderers draw.
 
 use comfy_table::{CellAlignment, ContentArrangement, Table};
+use serde::Serialize;
 
 use crate::bounds::Bound;
 use crate::data::IndicatorKind;
@@ -15,112 +17,68 @@ fn bound_text(lang: Lang, b: Option<Bound>, none: &str) -> String {
     }
 }
 
-/// Everything behind one municipality's number.
-pub fn render(run: &Run, e: &Explanation) -> String {
+/// Everything behind one municipality's number, worded in the report's language.
+#[derive(Serialize)]
+pub struct View {
+    pub heading: String,
+    pub sentence: String,
+    pub header: Vec<&'static str>,
+    /// One row per criterion: label, weight, value, place, factor, share, contribution.
+    pub rows: Vec<Vec<String>>,
+    /// Sum of contributions, bound adjustment, rounding, recommendation.
+    pub sums: Vec<(&'static str, String)>,
+    /// Bounds, distance to them.
+    pub bounds: Vec<String>,
+    pub margin_title: &'static str,
+    /// One more, one fewer.
+    pub margin: Vec<String>,
+    /// What the margin means.
+    pub margin_note: &'static str,
+    pub previous: Option<String>,
+}
+
+pub fn view(run: &Run, e: &Explanation) -> View {
     let lang = run.lang;
     let t = lang.texts();
     let c = &run.criteria;
-    let mut out = String::new();
-    out.push_str(&fill(
-        t.x_heading,
-        &[
-            ("kommune", &e.kommune),
-            ("knr", &e.kommunenummer),
-            ("a", &lang.int(e.recommendation)),
-            ("year", &c.year.to_string()),
-        ],
-    ));
-    out.push('\n');
-    out.push_str(&e.sentence);
-    out.push_str("\n\n");
-
-    let mut table = Table::new();
-    table
-        .load_style(super::TABLE_STYLE)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(vec![
-            t.x_criterion,
-            t.x_weight,
-            t.x_value,
-            t.x_place,
-            t.x_factor,
-            t.x_share,
-            t.x_contribution,
-        ]);
     let n = run.data.register.len();
-    for (k, part) in c.criteria.iter().zip(&e.contributions) {
-        let value = match (&k.column, part.value) {
-            (None, _) => t.x_none.to_string(),
-            (Some(col), v) => {
-                let ind = run.data.catalogue.indicator(&col.value);
-                let decimals = if ind.is_some_and(|i| i.kind == IndicatorKind::Count) {
-                    0
-                } else {
-                    1
-                };
-                let unit = ind
-                    .and_then(|i| i.unit.as_deref())
-                    .map(|u| format!(" {u}"))
-                    .unwrap_or_default();
-                let shown = v.map_or_else(|| t.x_none.to_string(), |v| format!("{}{unit}", lang.num(v, decimals)));
-                if part.filled {
-                    format!("{shown} ({})", t.x_filled_mark)
-                } else {
-                    shown
+    let rows = c
+        .criteria
+        .iter()
+        .zip(&e.contributions)
+        .map(|(k, part)| {
+            let value = match (&k.column, part.value) {
+                (None, _) => t.x_none.to_string(),
+                (Some(col), v) => {
+                    let ind = run.data.catalogue.indicator(&col.value);
+                    let decimals = if ind.is_some_and(|i| i.kind == IndicatorKind::Count) {
+                        0
+                    } else {
+                        1
+                    };
+                    let unit = ind
+                        .and_then(|i| i.unit.as_deref())
+                        .map(|u| format!(" {u}"))
+                        .unwrap_or_default();
+                    let shown = v.map_or_else(|| t.x_none.to_string(), |v| format!("{}{unit}", lang.num(v, decimals)));
+                    if part.filled {
+                        format!("{shown} ({})", t.x_filled_mark)
+                    } else {
+                        shown
+                    }
                 }
-            }
-        };
-        table.add_row(vec![
-            k.label.get(lang).to_string(),
-            lang.num(k.weight, 2),
-            value,
-            part.rank.map_or_else(|| t.x_none.to_string(), |r| format!("{r}/{n}")),
-            lang.num(part.factor, 3),
-            lang.percent(part.share * 100.0, 2),
-            lang.num(part.persons, 2),
-        ]);
-    }
-    let sum_row = |label: &str, value: String| {
-        vec![
-            label.to_string(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            value,
-        ]
-    };
-    table.add_row(sum_row(t.x_sum_contributions, lang.num(e.unbounded_quota, 2)));
-    table.add_row(sum_row(t.x_bound_adjustment, lang.signed(e.bound_adjustment, 2)));
-    table.add_row(sum_row(t.x_rounding, lang.signed(e.rounding, 2)));
-    table.add_row(sum_row(t.x_recommendation, lang.int(e.recommendation)));
-    for k in 1..7 {
-        if let Some(col) = table.column_mut(k) {
-            col.set_cell_alignment(CellAlignment::Right);
-        }
-    }
-    out.push_str(&table.to_string());
-    out.push_str("\n\n");
-
-    out.push_str(&fill(
-        t.x_bounds,
-        &[
-            ("lower", &bound_text(lang, e.lower_bound, t.x_no_lower)),
-            ("upper", &bound_text(lang, e.upper_bound, t.x_no_upper)),
-        ],
-    ));
-    out.push('\n');
-    out.push_str(&match e.below_upper {
-        Some(below) => fill(
-            t.x_distance,
-            &[("above", &lang.int(e.above_lower)), ("below", &lang.int(below))],
-        ),
-        None => fill(t.x_distance_no_upper, &[("above", &lang.int(e.above_lower))]),
-    });
-    out.push('\n');
-
-    out.push_str(&format!("{}:\n", t.x_margin));
+            };
+            vec![
+                k.label.get(lang).to_string(),
+                lang.num(k.weight, 2),
+                value,
+                part.rank.map_or_else(|| t.x_none.to_string(), |r| format!("{r}/{n}")),
+                lang.num(part.factor, 3),
+                lang.percent(part.share * 100.0, 2),
+                lang.num(part.persons, 2),
+            ]
+        })
+        .collect();
     let step = |template: &str, side: &Side, at_bound: &str, gain: bool| -> String {
         match side {
             Side::Possible(s) => fill(
@@ -141,18 +99,9 @@ pub fn render(run: &Run, e: &Explanation) -> String {
             Side::NoCounterpart => t.x_no_counterpart.to_string(),
         }
     };
-    out.push_str(&format!(
-        "  {}\n",
-        step(t.x_gain, &e.margin.gain, t.x_gain_at_bound, true)
-    ));
-    out.push_str(&format!(
-        "  {}\n",
-        step(t.x_lose, &e.margin.lose, t.x_lose_at_bound, false)
-    ));
-    out.push_str(&format!("  ({})\n", t.x_margin_note));
-    if let Some(year) = e.previous.year {
+    let previous = e.previous.year.map(|year| {
         let v = |x: Option<f64>| x.map_or_else(|| t.x_none.to_string(), |x| lang.num(x, 0));
-        out.push_str(&fill(
+        fill(
             t.x_previous,
             &[
                 ("year", &year.to_string()),
@@ -160,7 +109,97 @@ pub fn render(run: &Run, e: &Explanation) -> String {
                 ("decision", &v(e.previous.decision)),
                 ("settled", &v(e.previous.settled)),
             ],
-        ));
+        )
+    });
+    View {
+        heading: fill(
+            t.x_heading,
+            &[
+                ("kommune", &e.kommune),
+                ("knr", &e.kommunenummer),
+                ("a", &lang.int(e.recommendation)),
+                ("year", &c.year.to_string()),
+            ],
+        ),
+        sentence: e.sentence.clone(),
+        header: vec![
+            t.x_criterion,
+            t.x_weight,
+            t.x_value,
+            t.x_place,
+            t.x_factor,
+            t.x_share,
+            t.x_contribution,
+        ],
+        rows,
+        sums: vec![
+            (t.x_sum_contributions, lang.num(e.unbounded_quota, 2)),
+            (t.x_bound_adjustment, lang.signed(e.bound_adjustment, 2)),
+            (t.x_rounding, lang.signed(e.rounding, 2)),
+            (t.x_recommendation, lang.int(e.recommendation)),
+        ],
+        bounds: vec![
+            fill(
+                t.x_bounds,
+                &[
+                    ("lower", &bound_text(lang, e.lower_bound, t.x_no_lower)),
+                    ("upper", &bound_text(lang, e.upper_bound, t.x_no_upper)),
+                ],
+            ),
+            match e.below_upper {
+                Some(below) => fill(
+                    t.x_distance,
+                    &[("above", &lang.int(e.above_lower)), ("below", &lang.int(below))],
+                ),
+                None => fill(t.x_distance_no_upper, &[("above", &lang.int(e.above_lower))]),
+            },
+        ],
+        margin_title: t.x_margin,
+        margin: vec![
+            step(t.x_gain, &e.margin.gain, t.x_gain_at_bound, true),
+            step(t.x_lose, &e.margin.lose, t.x_lose_at_bound, false),
+        ],
+        margin_note: t.x_margin_note,
+        previous,
+    }
+}
+
+/// The explanation as text for the terminal.
+pub fn render(run: &Run, e: &Explanation) -> String {
+    let v = view(run, e);
+    let mut out = format!("{}\n{}\n\n", v.heading, v.sentence);
+    let mut table = Table::new();
+    table
+        .load_style(super::TABLE_STYLE)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(v.header.clone());
+    for row in &v.rows {
+        table.add_row(row.clone());
+    }
+    for (label, value) in &v.sums {
+        let mut row = vec![label.to_string()];
+        row.extend(std::iter::repeat_n(String::new(), v.header.len() - 2));
+        row.push(value.clone());
+        table.add_row(row);
+    }
+    for k in 1..v.header.len() {
+        if let Some(col) = table.column_mut(k) {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    out.push_str(&table.to_string());
+    out.push_str("\n\n");
+    for line in &v.bounds {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str(&format!("{}:\n", v.margin_title));
+    for line in &v.margin {
+        out.push_str(&format!("  {line}\n"));
+    }
+    out.push_str(&format!("  ({})\n", v.margin_note));
+    if let Some(p) = &v.previous {
+        out.push_str(p);
         out.push('\n');
     }
     out

@@ -1,10 +1,14 @@
 //! Renderers: pure functions from a finished [`Run`](crate::pipeline::Run) to text or bytes.
 //! Writing them anywhere is [`crate::output`]'s job.
 
+pub mod charts;
 pub mod csv;
 pub mod explanation;
+pub mod html;
 pub mod json;
+pub mod markdown;
 pub mod table;
+pub mod xlsx;
 
 use comfy_table::{LineStyle, TableStyle};
 
@@ -12,6 +16,29 @@ use crate::allocate::Acting;
 use crate::explain::{Explanation, source_label};
 use crate::lang::{Lang, fill};
 use crate::pipeline::Run;
+
+/// Every file of a report set, rendered in memory: the tables (CSV, JSON, Markdown, Excel),
+/// the HTML report and each chart as SVG and PNG.
+pub fn report_set(run: &Run, charts: &[charts::Chart]) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let mut files = vec![
+        ("recommendation.csv".to_string(), csv::render(run)),
+        ("recommendation.json".to_string(), json::render(run)),
+        ("recommendation.md".to_string(), markdown::render(run)),
+        (
+            "recommendation.xlsx".to_string(),
+            xlsx::render(run).map_err(|e| format!("the spreadsheet: {e}"))?,
+        ),
+        (
+            "report.html".to_string(),
+            html::render(run, charts).map_err(|e| format!("report.html: {e}"))?,
+        ),
+    ];
+    for c in charts {
+        files.push((format!("chart-{}.svg", c.name), c.svg.clone().into_bytes()));
+        files.push((format!("chart-{}.png", c.name), c.png.clone()));
+    }
+    Ok(files)
+}
 
 /// Terminal tables: a rule above, below and under the header; none between rows.
 pub const TABLE_STYLE: TableStyle = TableStyle::new()
@@ -63,7 +90,7 @@ pub fn notes(run: &Run) -> Vec<String> {
                 ("column", column),
                 ("count", &count),
                 ("value", &value),
-                ("criterion", &c.id),
+                ("criterion", c.label.get(lang)),
             ],
         );
         if cs.filled.len() < run.data.register.len() {

@@ -1,19 +1,51 @@
-//! The ranked table for the terminal.
+//! The ranked table: one grid of cells (text in the report's language, plus the number behind
+//! it) that the terminal, Markdown, HTML and Excel renderers all draw.
 
 use comfy_table::{CellAlignment, ContentArrangement, Table};
 
 use super::{acting_text, notes};
+use crate::explain::Explanation;
 use crate::lang::fill;
 use crate::pipeline::Run;
 
-/// The ranked recommendation with every explanation column, a sum row and the notes.
-pub fn render(run: &Run) -> String {
+/// A table cell: its text, and its number when it has one (for sorting and spreadsheets).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Cell {
+    pub text: String,
+    pub value: Option<f64>,
+}
+
+/// The ranked table: header, one row per municipality, the sum row, and each column's decimals
+/// (`None` for a text column).
+pub struct Grid {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+    pub sum: Vec<Cell>,
+    pub decimals: Vec<Option<usize>>,
+}
+
+fn text(s: impl Into<String>) -> Cell {
+    Cell {
+        text: s.into(),
+        value: None,
+    }
+}
+
+fn number(s: String, v: f64) -> Cell {
+    Cell {
+        text: s,
+        value: Some(v),
+    }
+}
+
+/// The grid of the ranked recommendation with every explanation column.
+pub fn grid(run: &Run) -> Grid {
     let lang = run.lang;
     let t = lang.texts();
     let c = &run.criteria;
     let year = run.data.catalogue.compare.as_ref().map(|c| c.year.to_string());
 
-    let mut header: Vec<String> = vec![t.rank, t.knr, t.kommune, t.recommendation, t.per_1000]
+    let mut header: Vec<String> = [t.rank, t.knr, t.kommune, t.recommendation, t.per_1000]
         .into_iter()
         .map(String::from)
         .collect();
@@ -23,78 +55,100 @@ pub fn render(run: &Run) -> String {
         header.push(fill(t.request_year, &[("year", y)]));
         header.push(fill(t.decision_year, &[("year", y)]));
     }
+    let mut decimals = vec![Some(0), None, None, Some(0), Some(1)];
+    decimals.extend(c.criteria.iter().map(|_| Some(1)));
+    decimals.extend([Some(1), Some(2), None]);
+    decimals.extend(year.iter().flat_map(|_| [Some(0), Some(0)]));
 
+    let optional = |v: Option<f64>| match v {
+        Some(v) => number(lang.num(v, 0), v),
+        None => text(t.x_none),
+    };
+    let rows = run
+        .ranked()
+        .into_iter()
+        .map(|e| {
+            let mut row = vec![
+                number(e.rank.to_string(), e.rank as f64),
+                text(e.kommunenummer.clone()),
+                text(e.kommune.clone()),
+                number(lang.int(e.recommendation), e.recommendation as f64),
+                number(lang.num(e.per_1000, 1), e.per_1000),
+            ];
+            row.extend(
+                e.contributions
+                    .iter()
+                    .map(|k| number(lang.num(k.persons, 1), k.persons)),
+            );
+            row.push(number(lang.signed(e.bound_adjustment, 1), e.bound_adjustment));
+            row.push(number(lang.signed(e.rounding, 2), e.rounding));
+            row.push(text(acting_text(lang, e)));
+            if year.is_some() {
+                row.push(optional(e.previous.request));
+                row.push(optional(e.previous.decision));
+            }
+            row
+        })
+        .collect();
+
+    let total = |f: &dyn Fn(&Explanation) -> f64| run.explanations.iter().map(f).sum::<f64>();
+    let seats: u64 = run.outcome.seats.iter().sum();
+    let mut sum = vec![
+        text(""),
+        text(""),
+        text(t.sum),
+        number(lang.int(seats), seats as f64),
+        text(""),
+    ];
+    for k in 0..c.criteria.len() {
+        let v = total(&|e| e.contributions[k].persons);
+        sum.push(number(lang.num(v, 1), v));
+    }
+    let adj = total(&|e| e.bound_adjustment);
+    let rounding = total(&|e| e.rounding);
+    sum.push(number(lang.signed(adj, 1), adj));
+    sum.push(number(lang.signed(rounding, 2), rounding));
+    sum.push(text(""));
+    if year.is_some() {
+        let optional_sum = |f: &dyn Fn(&Explanation) -> Option<f64>| {
+            let values: Vec<f64> = run.explanations.iter().filter_map(f).collect();
+            if values.is_empty() {
+                text(t.x_none)
+            } else {
+                optional(Some(values.iter().sum()))
+            }
+        };
+        sum.push(optional_sum(&|e| e.previous.request));
+        sum.push(optional_sum(&|e| e.previous.decision));
+    }
+    Grid {
+        header,
+        rows,
+        sum,
+        decimals,
+    }
+}
+
+/// The ranked recommendation for the terminal: heading, weights, the grid, and the notes.
+pub fn render(run: &Run) -> String {
+    let lang = run.lang;
+    let t = lang.texts();
+    let c = &run.criteria;
+    let g = grid(run);
     let mut table = Table::new();
     table
         .load_style(super::TABLE_STYLE)
         .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(header.clone());
-    let opt = |v: Option<f64>| v.map_or_else(|| t.x_none.to_string(), |v| lang.num(v, 0));
-    for e in run.ranked() {
-        let mut row = vec![
-            e.rank.to_string(),
-            e.kommunenummer.clone(),
-            e.kommune.clone(),
-            lang.int(e.recommendation),
-            lang.num(e.per_1000, 1),
-        ];
-        row.extend(e.contributions.iter().map(|k| lang.num(k.persons, 1)));
-        row.push(lang.signed(e.bound_adjustment, 1));
-        row.push(lang.signed(e.rounding, 2));
-        row.push(acting_text(lang, e));
-        if year.is_some() {
-            row.push(opt(e.previous.request));
-            row.push(opt(e.previous.decision));
-        }
-        table.add_row(row);
+        .set_header(g.header.clone());
+    for row in g.rows.iter().chain([&g.sum]) {
+        table.add_row(row.iter().map(|c| c.text.clone()).collect::<Vec<_>>());
     }
-    let sum = |f: &dyn Fn(&crate::explain::Explanation) -> f64| run.explanations.iter().map(f).sum::<f64>();
-    let mut total_row = vec![
-        String::new(),
-        String::new(),
-        t.sum.to_string(),
-        lang.int(run.outcome.seats.iter().sum()),
-        String::new(),
-    ];
-    for k in 0..c.criteria.len() {
-        total_row.push(lang.num(sum(&|e| e.contributions[k].persons), 1));
-    }
-    total_row.push(lang.signed(sum(&|e| e.bound_adjustment), 1));
-    total_row.push(lang.signed(sum(&|e| e.rounding), 2));
-    total_row.push(String::new());
-    if year.is_some() {
-        let opt_sum = |f: &dyn Fn(&crate::explain::Explanation) -> Option<f64>| {
-            let values: Vec<f64> = run.explanations.iter().filter_map(f).collect();
-            if values.is_empty() {
-                t.x_none.to_string()
-            } else {
-                lang.num(values.iter().sum(), 0)
-            }
-        };
-        total_row.push(opt_sum(&|e| e.previous.request));
-        total_row.push(opt_sum(&|e| e.previous.decision));
-    }
-    table.add_row(total_row);
-    for (k, _) in header.iter().enumerate() {
-        if k != 1
-            && k != 2
-            && k != 5 + c.criteria.len() + 2
-            && let Some(col) = table.column_mut(k)
-        {
+    for (k, decimals) in g.decimals.iter().enumerate() {
+        if let (Some(_), Some(col)) = (decimals, table.column_mut(k)) {
             col.set_cell_alignment(CellAlignment::Right);
         }
     }
-
-    let mut out = String::new();
-    out.push_str(&fill(
-        t.heading,
-        &[
-            ("year", &c.year.to_string()),
-            ("total", &lang.int(c.total)),
-            ("n", &run.data.register.len().to_string()),
-            ("method", &method_text(c)),
-        ],
-    ));
+    let mut out = heading(run);
     out.push('\n');
     let weights: Vec<String> = c
         .criteria
@@ -111,11 +165,26 @@ pub fn render(run: &Run) -> String {
     out
 }
 
-/// "sainte-lague", or "sainte-lague, first divisor 1.4".
+/// "Tilråding for 2027: 4500 personar fordelte på 43 kommunar (sainte-lague)".
+pub fn heading(run: &Run) -> String {
+    let lang = run.lang;
+    let c = &run.criteria;
+    fill(
+        lang.texts().heading,
+        &[
+            ("year", &c.year.to_string()),
+            ("total", &lang.int(c.total)),
+            ("n", &run.data.register.len().to_string()),
+            ("method", &method_text(c)),
+        ],
+    )
+}
+
+/// "sainte-lague", or "sainte-lague 1.4" with a first divisor.
 pub fn method_text(c: &crate::criteria::Criteria) -> String {
     match c.method {
         crate::apportion::Method::SainteLague { first_divisor } if first_divisor != crate::apportion::Ratio::ONE => {
-            format!("sainte-lague {}", first_divisor)
+            format!("sainte-lague {first_divisor}")
         }
         m => m.name().to_string(),
     }

@@ -1,0 +1,152 @@
+//! Charts, each drawn once for SVG and once for PNG by the same code (plotters), with an
+//! embedded open font (DejaVu Sans, `assets/fonts/`) so æ ø å draw the same on a machine with
+//! no fonts installed. Every chart has a title with the year, axis labels with units, and a
+//! source line. Drawing is deterministic: the same run gives the same bytes.
+
+mod bars;
+mod map;
+mod scatter;
+
+use std::sync::Once;
+
+use plotters::prelude::*;
+use plotters::style::{FontStyle, RGBColor, register_font};
+
+use crate::data::map::Shapes;
+use crate::lang::fill;
+use crate::pipeline::Run;
+
+static FONT: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+const FAMILY: &str = "sans-serif";
+
+/// One chart in both formats.
+pub struct Chart {
+    /// The file stem: `chart-<name>.svg` and `.png`.
+    pub name: &'static str,
+    pub title: String,
+    pub svg: String,
+    pub png: Vec<u8>,
+}
+
+/// Colour-blind-safe colours (Okabe & Ito) for the criteria, in file order.
+pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(213, 94, 0),
+    RGBColor(240, 228, 66),
+    RGBColor(120, 120, 120),
+];
+const INK: RGBColor = RGBColor(33, 33, 33);
+const GRID: RGBColor = RGBColor(225, 225, 225);
+const MUTED: RGBColor = RGBColor(110, 110, 110);
+
+fn font_once() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The embedded font is valid, so registering cannot fail; bold titles use it too.
+        let _ = register_font(FAMILY, FontStyle::Normal, FONT);
+        let _ = register_font(FAMILY, FontStyle::Bold, FONT);
+    });
+}
+
+/// Any drawing error as text.
+fn err<E: std::fmt::Display>(e: E) -> String {
+    e.to_string()
+}
+
+pub(crate) fn encode_png(pixels: &[u8], w: u32, h: u32) -> Result<Vec<u8>, String> {
+    use image::ImageEncoder;
+    let mut out = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut out)
+        .write_image(pixels, w, h, image::ColorType::Rgb8)
+        .map_err(err)?;
+    Ok(out)
+}
+
+/// Draws a chart twice, into an SVG string and a PNG, with one drawing expression.
+macro_rules! render {
+    ($name:expr, $title:expr, ($w:expr, $h:expr), $draw:expr) => {{
+        let (w, h): (u32, u32) = ($w, $h);
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+            ($draw)(&root)?;
+            root.present().map_err(err)?;
+        }
+        let mut pixels = vec![0u8; (w * h * 3) as usize];
+        {
+            let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
+            ($draw)(&root)?;
+            root.present().map_err(err)?;
+        }
+        Chart {
+            name: $name,
+            title: $title,
+            svg,
+            png: $crate::render::charts::encode_png(&pixels, w, h)?,
+        }
+    }};
+}
+use render;
+
+/// The short citations of the indicators behind a run: criteria, population, comparisons.
+pub fn sources(run: &Run) -> String {
+    let cat = &run.data.catalogue;
+    let mut names: Vec<&str> = run.criteria.columns();
+    if let Some(c) = &cat.compare {
+        names.extend(
+            [&c.request, &c.decision, &c.settled, &c.capacity]
+                .into_iter()
+                .flatten()
+                .map(|a| a.value.as_str()),
+        );
+    }
+    let mut cites: Vec<&str> = Vec::new();
+    for name in names {
+        if let Some(cite) = cat.indicator(name).and_then(|i| i.cite.as_deref())
+            && !cites.contains(&cite)
+        {
+            cites.push(cite);
+        }
+    }
+    cites.join(", ")
+}
+
+/// Splits off the bottom strip and writes the source line there; returns the area above.
+fn with_source<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    source: &str,
+) -> Result<DrawingArea<DB, plotters::coord::Shift>, String> {
+    root.fill(&WHITE).map_err(err)?;
+    let (_, h) = root.dim_in_pixel();
+    let (main, foot) = root.split_vertically(h - 28);
+    foot.draw(&Text::new(
+        source.to_string(),
+        (12, 6),
+        (FAMILY, 13).into_font().color(&MUTED),
+    ))
+    .map_err(err)?;
+    Ok(main)
+}
+
+/// Every chart of a report; the map only when the data folder has boundaries, the capacity
+/// chart only when it has a capacity column.
+pub fn all(run: &Run, shapes: Option<&Shapes>) -> Result<Vec<Chart>, String> {
+    font_once();
+    let t = run.lang.texts();
+    let source = fill(t.c_source, &[("sources", &sources(run))]);
+    let mut charts = vec![bars::contributions(run, &source)?, bars::per_1000(run, &source)?];
+    if let Some(shapes) = shapes {
+        charts.push(map::per_1000(run, shapes, &source)?);
+    }
+    if let Some(chart) = bars::against_previous(run, &source)? {
+        charts.push(chart);
+    }
+    if let Some(chart) = scatter::capacity(run, &source)? {
+        charts.push(chart);
+    }
+    Ok(charts)
+}

@@ -1,0 +1,218 @@
+//! `report.html`: one self-contained page (inline CSS, SVG and a few lines of JavaScript; no
+//! external requests) with the summary, the sortable ranked table, the charts, every
+//! municipality's explanation, the data provenance and the run's inputs with their SHA-256.
+//! Every text from the data and the criteria file is HTML-escaped by the template engine.
+
+use std::collections::BTreeMap;
+
+use minijinja::value::Serde;
+use minijinja::{Environment, Value, context};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::charts::Chart;
+use super::{explanation, notes, table};
+use crate::lang::fill;
+use crate::pipeline::Run;
+
+const TEMPLATE: &str = include_str!("report.html");
+
+#[derive(Serialize)]
+struct CriterionRow {
+    label: String,
+    weight: String,
+    basis: &'static str,
+    indicator: String,
+}
+
+#[derive(Serialize)]
+struct Change {
+    kommune: String,
+    previous: String,
+    now: String,
+    change: String,
+}
+
+#[derive(Serialize)]
+struct Provenance {
+    name: String,
+    label: String,
+    file: String,
+    column: String,
+    years: String,
+    source: String,
+}
+
+#[derive(Serialize)]
+struct InputFile {
+    name: String,
+    sha256: String,
+}
+
+#[derive(Serialize)]
+struct ChartView<'a> {
+    id: String,
+    title: &'a str,
+    svg: &'a str,
+}
+
+/// Any serde value as a template value.
+fn ser<T: Serialize>(value: T) -> Value {
+    Value::from(Serde(value))
+}
+
+fn sha256(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Renders the page.
+pub fn render(run: &Run, charts: &[Chart]) -> Result<Vec<u8>, minijinja::Error> {
+    let lang = run.lang;
+    let t = lang.texts();
+    let c = &run.criteria;
+    let cat = &run.data.catalogue;
+    let texts: BTreeMap<&str, &str> = t.entries().into_iter().collect();
+    let year = c.year.to_string();
+
+    let summary = vec![
+        (t.h_total, lang.int(c.total)),
+        (t.h_municipalities_count, run.data.register.len().to_string()),
+        (t.h_method, table::method_text(c)),
+    ];
+    let criteria: Vec<CriterionRow> = c
+        .criteria
+        .iter()
+        .map(|k| CriterionRow {
+            label: k.label.get(lang).to_string(),
+            weight: lang.num(k.weight, 2),
+            basis: k.basis.name(),
+            indicator: k
+                .column
+                .as_ref()
+                .map(|col| {
+                    cat.indicator(&col.value)
+                        .map_or(col.value.clone(), |i| i.label.get(lang).to_string())
+                })
+                .unwrap_or_default(),
+        })
+        .collect();
+    let b = &c.bounds;
+    let mut bounds = Vec::new();
+    if b.minimum > 0 {
+        bounds.push(format!("{}: {}", t.src_minimum, lang.int(b.minimum)));
+    }
+    if let Some(m) = &b.minimum_if_asked {
+        bounds.push(format!("{}: {}", t.h_minimum_if_asked, lang.int(m.value)));
+    }
+    if let Some(cap) = &b.capacity {
+        bounds.push(format!("{}: {}", t.src_capacity, cap.value));
+    }
+    if let Some(p) = b.per_1000_cap {
+        bounds.push(format!("{}: {}", t.src_per_1000_cap, lang.num(p, 1)));
+    }
+
+    // What changed since IMDi's latest request.
+    let previous_year = cat.compare.as_ref().map(|c| c.year.to_string());
+    let with_previous: Vec<_> = run
+        .explanations
+        .iter()
+        .filter_map(|e| e.previous.request.map(|r| (e, r)))
+        .collect();
+    let changes = previous_year.as_ref().filter(|_| !with_previous.is_empty()).map(|py| {
+        let previous_total: f64 = with_previous.iter().map(|(_, r)| r).sum();
+        let mut moved: Vec<_> = with_previous
+            .iter()
+            .map(|&(e, r)| (e, r, e.recommendation as f64 - r))
+            .collect();
+        moved.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.kommunenummer.cmp(&b.0.kommunenummer)));
+        let row = |&(e, r, d): &(&crate::explain::Explanation, f64, f64)| Change {
+            kommune: e.kommune.clone(),
+            previous: lang.num(r, 0),
+            now: lang.int(e.recommendation),
+            change: lang.signed(d, 0),
+        };
+        let up: Vec<Change> = moved.iter().filter(|m| m.2 > 0.0).take(5).map(row).collect();
+        let down: Vec<Change> = moved.iter().rev().filter(|m| m.2 < 0.0).take(5).map(row).collect();
+        context! {
+            title => fill(t.h_changes, &[("previous", py)]),
+            text => fill(t.h_change_total, &[
+                ("total", &lang.int(c.total)),
+                ("previous_total", &lang.num(previous_total, 0)),
+                ("previous", py),
+            ]),
+            up => ser(&up),
+            down => ser(&down),
+        }
+    });
+
+    let grid = table::grid(run);
+    let sections: Vec<_> = run
+        .ranked()
+        .into_iter()
+        .map(|e| context! { id => format!("k{}", e.kommunenummer), view => ser(explanation::view(run, e)) })
+        .collect();
+    let provenance: Vec<Provenance> = cat
+        .indicators
+        .iter()
+        .filter(|i| run.data.table.get(&i.name).is_some())
+        .map(|i| Provenance {
+            name: i.name.clone(),
+            label: i.label.get(lang).to_string(),
+            file: i.file.value.clone(),
+            column: i.column.value.clone(),
+            years: i
+                .years
+                .as_ref()
+                .map(|y| y.value.iter().map(i64::to_string).collect::<Vec<_>>().join(", "))
+                .unwrap_or_default(),
+            source: i.source.clone().unwrap_or_default(),
+        })
+        .collect();
+    let mut inputs = vec![InputFile {
+        name: c.file.name.clone(),
+        sha256: sha256(&c.file.text),
+    }];
+    inputs.extend(run.data.inputs.iter().map(|i| InputFile {
+        name: i.name.clone(),
+        sha256: sha256(&i.text),
+    }));
+    let charts: Vec<ChartView> = charts
+        .iter()
+        .map(|ch| ChartView {
+            id: format!("chart-{}", ch.name),
+            title: &ch.title,
+            svg: &ch.svg,
+        })
+        .collect();
+
+    let mut env = Environment::new();
+    env.add_template("report.html", TEMPLATE)?;
+    let page = env.get_template("report.html")?.render(context! {
+        lang => ser(lang),
+        t => ser(&texts),
+        title => fill(t.h_title, &[("year", &year)]),
+        subtitle => c.title.clone(),
+        heading => table::heading(run),
+        summary => ser(&summary),
+        criteria => ser(&criteria),
+        bounds => ser(&bounds),
+        changes => changes,
+        header => ser(&grid.header),
+        numeric => ser(grid.decimals.iter().map(Option::is_some).collect::<Vec<_>>()),
+        rows => ser(&grid.rows),
+        sum => ser(&grid.sum),
+        notes => ser(notes(run)),
+        charts => ser(&charts),
+        sections => ser(&sections),
+        provenance => ser(&provenance),
+        inputs => ser(&inputs),
+        criteria_file => fill(t.h_criteria_file, &[("file", &c.file.name)]),
+        criteria_text => c.file.text.to_string(),
+        source => fill(t.c_source, &[("sources", &super::charts::sources(run))]),
+        made_by => fill(t.h_made_by, &[("version", env!("CARGO_PKG_VERSION"))]),
+    })?;
+    Ok(page.into_bytes())
+}
