@@ -1,6 +1,7 @@
 //! One integration-test binary (fast to link), a module per subject.
 
 mod apportion;
+mod browser;
 mod check;
 mod common;
 mod errors;
@@ -9,3 +10,4 @@ mod explain;
 mod fuzz;
 mod properties;
 mod recommend;
+mod report;
