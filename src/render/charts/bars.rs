@@ -1,11 +1,13 @@
 //! Ranked bar and dot charts, one row per municipality.
 
+use plotters::coord::ranged1d::{AsRangedCoord, SegmentedCoord, ValueFormatter};
+use plotters::coord::types::RangedCoordi32;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{Chart, FAMILY, GRID, INK, MUTED, PALETTE, err, render, with_source};
+use super::{Chart, FAMILY, GRID, INK, PALETTE, err, legend, render, with_source};
 use crate::explain::Explanation;
-use crate::lang::fill;
+use crate::lang::{Lang, fill};
 use crate::pipeline::Run;
 
 const ROW: u32 = 22;
@@ -28,6 +30,48 @@ fn name_of(rows: &[&Explanation], v: &SegmentValue<i32>) -> String {
         }
         _ => String::new(),
     }
+}
+
+/// A chart over `X` with one segment per municipality on the y axis.
+type Ranked<'a, DB, X> = ChartContext<'a, DB, Cartesian2d<X, SegmentedCoord<RangedCoordi32>>>;
+
+/// A chart with one row per municipality (the first of `rows` at the top) over `x`, with its
+/// title, axes and grid drawn.
+fn ranked_chart<'a, DB, XS>(
+    main: &'a DrawingArea<DB, plotters::coord::Shift>,
+    title: &str,
+    x: XS,
+    rows: &[&Explanation],
+    lang: Lang,
+    x_desc: &str,
+) -> Result<Ranked<'a, DB, XS::CoordDescType>, String>
+where
+    DB: DrawingBackend,
+    XS: AsRangedCoord<Value = f64>,
+    XS::CoordDescType: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
+    let n = rows.len();
+    let mut chart = ChartBuilder::on(main)
+        .caption(title, (FAMILY, 24).into_font().color(&INK))
+        .margin(14)
+        .x_label_area_size(50)
+        .y_label_area_size(140)
+        .build_cartesian_2d(x, (0..n as i32 - 1).into_segmented())
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID)
+        .y_labels(n)
+        .y_label_formatter(&|v| name_of(rows, v))
+        .x_label_formatter(&|v| lang.num(*v, 0))
+        .label_style((FAMILY, 13))
+        .x_desc(x_desc)
+        .axis_desc_style((FAMILY, 15))
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
 }
 
 /// (a) The municipalities ranked by recommendation, each bar stacked by criterion
@@ -56,26 +100,7 @@ pub fn contributions(run: &Run, source: &str) -> Result<Chart, String> {
         (WIDTH, height(n)),
         |root: &DrawingArea<_, _>| -> Result<(), String> {
             let main = with_source(root, source)?;
-            let mut chart = ChartBuilder::on(&main)
-                .caption(&title, (FAMILY, 24).into_font().color(&INK))
-                .margin(14)
-                .x_label_area_size(50)
-                .y_label_area_size(140)
-                .build_cartesian_2d(0f64..x_max, (0..n as i32 - 1).into_segmented())
-                .map_err(err)?;
-            chart
-                .configure_mesh()
-                .disable_y_mesh()
-                .light_line_style(TRANSPARENT)
-                .bold_line_style(GRID)
-                .y_labels(n)
-                .y_label_formatter(&|v| name_of(&rows, v))
-                .x_label_formatter(&|v| lang.num(*v, 0))
-                .label_style((FAMILY, 13))
-                .x_desc(t.c_persons)
-                .axis_desc_style((FAMILY, 15))
-                .draw()
-                .map_err(err)?;
+            let mut chart = ranked_chart(&main, &title, 0f64..x_max, &rows, lang, t.c_persons)?;
             let bar = |x0: f64, x1: f64, y: i32, style: ShapeStyle| {
                 let mut r = Rectangle::new([(x0, SegmentValue::Exact(y)), (x1, SegmentValue::Exact(y + 1))], style);
                 r.set_margin(3, 3, 0, 0);
@@ -135,26 +160,19 @@ pub fn contributions(run: &Run, source: &str) -> Result<Chart, String> {
                     .label(label.as_str())
                     .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], color.filled()));
             }
-            let legend: [(&str, ShapeStyle); 3] = [
+            let keys: [(&str, ShapeStyle); 3] = [
                 (t.bound_adjustment, grey.filled()),
                 (t.rounding, INK.mix(0.6).filled()),
                 (t.c_marker, INK.filled()),
             ];
-            for (label, style) in legend {
+            for (label, style) in keys {
                 chart
                     .draw_series(std::iter::empty::<Bar>())
                     .map_err(err)?
                     .label(label)
                     .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], style));
             }
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::LowerRight)
-                .label_font((FAMILY, 14))
-                .background_style(WHITE.mix(0.9))
-                .border_style(MUTED)
-                .draw()
-                .map_err(err)?;
+            legend(&mut chart, SeriesLabelPosition::LowerRight)?;
             Ok(())
         }
     ))
@@ -177,26 +195,7 @@ pub fn per_1000(run: &Run, source: &str) -> Result<Chart, String> {
         (WIDTH, height(n)),
         |root: &DrawingArea<_, _>| -> Result<(), String> {
             let main = with_source(root, source)?;
-            let mut chart = ChartBuilder::on(&main)
-                .caption(&title, (FAMILY, 24).into_font().color(&INK))
-                .margin(14)
-                .x_label_area_size(50)
-                .y_label_area_size(140)
-                .build_cartesian_2d(0f64..x_max, (0..n as i32 - 1).into_segmented())
-                .map_err(err)?;
-            chart
-                .configure_mesh()
-                .disable_y_mesh()
-                .light_line_style(TRANSPARENT)
-                .bold_line_style(GRID)
-                .y_labels(n)
-                .y_label_formatter(&|v| name_of(&rows, v))
-                .x_label_formatter(&|v| lang.num(*v, 0))
-                .label_style((FAMILY, 13))
-                .x_desc(t.c_per_1000_axis)
-                .axis_desc_style((FAMILY, 15))
-                .draw()
-                .map_err(err)?;
+            let mut chart = ranked_chart(&main, &title, 0f64..x_max, &rows, lang, t.c_per_1000_axis)?;
             chart
                 .draw_series([PathElement::new(
                     vec![
@@ -300,25 +299,7 @@ pub fn against_previous(run: &Run, source: &str) -> Result<Option<Chart>, String
         (WIDTH, height(n)),
         |root: &DrawingArea<_, _>| -> Result<(), String> {
             let main = with_source(root, source)?;
-            let mut chart = ChartBuilder::on(&main)
-                .caption(&title, (FAMILY, 22).into_font().color(&INK))
-                .margin(14)
-                .x_label_area_size(50)
-                .y_label_area_size(140)
-                .build_cartesian_2d((lo..hi).log_scale(), (0..n as i32 - 1).into_segmented())
-                .map_err(err)?;
-            chart
-                .configure_mesh()
-                .light_line_style(TRANSPARENT)
-                .bold_line_style(GRID)
-                .y_labels(n)
-                .y_label_formatter(&|v| name_of(&rows, v))
-                .x_label_formatter(&|v| lang.num(*v, 0))
-                .label_style((FAMILY, 13))
-                .x_desc(t.c_compare_axis)
-                .axis_desc_style((FAMILY, 15))
-                .draw()
-                .map_err(err)?;
+            let mut chart = ranked_chart(&main, &title, (lo..hi).log_scale(), &rows, lang, t.c_compare_axis)?;
             let at = |k: usize| SegmentValue::CenterOf((n - 1 - k) as i32);
             let series = |s: usize| {
                 rows.iter()
@@ -349,14 +330,7 @@ pub fn against_previous(run: &Run, source: &str) -> Result<Option<Chart>, String
                 .map_err(err)?
                 .label(names[0].as_str())
                 .legend(|(x, y)| Circle::new((x + 7, y), 5, INK.filled()));
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::LowerRight)
-                .label_font((FAMILY, 14))
-                .background_style(WHITE.mix(0.9))
-                .border_style(MUTED)
-                .draw()
-                .map_err(err)?;
+            legend(&mut chart, SeriesLabelPosition::LowerRight)?;
             Ok(())
         }
     )))

@@ -115,6 +115,21 @@ pub fn sources(run: &Run) -> String {
     cites.join(", ")
 }
 
+/// Draws the legend of the series that have labels, in the house style.
+fn legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font((FAMILY, 14))
+        .background_style(WHITE.mix(0.9))
+        .border_style(MUTED)
+        .draw()
+        .map_err(err)
+}
+
 /// Splits off the bottom strip and writes the source line there; returns the area above.
 fn with_source<DB: DrawingBackend>(
     root: &DrawingArea<DB, plotters::coord::Shift>,

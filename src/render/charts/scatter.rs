@@ -3,7 +3,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{Chart, FAMILY, GRID, INK, MUTED, PALETTE, err, render, with_source};
+use super::{Chart, FAMILY, GRID, INK, MUTED, PALETTE, err, legend, render, with_source};
 use crate::lang::fill;
 use crate::pipeline::Run;
 
@@ -110,14 +110,7 @@ pub fn capacity(run: &Run, source: &str) -> Result<Option<Chart>, String> {
                         )])
                     .map_err(err)?;
             }
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperLeft)
-                .label_font((FAMILY, 14))
-                .background_style(WHITE.mix(0.9))
-                .border_style(MUTED)
-                .draw()
-                .map_err(err)?;
+            legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
             Ok(())
         }
     )))
