@@ -32,7 +32,7 @@ pub struct Bound {
 }
 
 /// One municipality's bounds; `None` is no bound (0 below, unlimited above).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Limits {
     pub lower: Option<Bound>,
     pub upper: Option<Bound>,

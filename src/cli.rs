@@ -43,6 +43,12 @@ pub enum Command {
     Check(CheckArgs),
     /// Write the full report set: tables (CSV, JSON, Markdown, Excel), charts (SVG, PNG) and report.html.
     Report(ReportArgs),
+    /// How sure is the recommendation? Draw the weights (and optionally the indicators) many times and report each municipality's interval, rank interval and which weight matters most.
+    Sensitivity(SensitivityArgs),
+    /// Compare criteria files on the same data: each municipality's number under each, the differences and what drove them.
+    Compare(CompareArgs),
+    /// Fit the weights of a criteria file to a past allocation in the data (e.g. IMDi's requests) and report how well they reproduce it.
+    Calibrate(CalibrateArgs),
     /// Apportion seats by a named method: `name,weight[,min,max]` CSV in, `name,seats` CSV out.
     Apportion(ApportionArgs),
 }
@@ -151,4 +157,88 @@ pub struct ApportionArgs {
 
     /// CSV with columns name,weight and optionally min,max (`-` reads standard input).
     pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    #[command(flatten)]
+    pub inputs: Inputs,
+
+    /// Number of draws [default: [sensitivity] draws in the criteria file, else 10000].
+    #[arg(long)]
+    pub draws: Option<u64>,
+
+    /// Random seed: the same seed gives the same result on any machine and thread count
+    /// [default: [sensitivity] seed, else 2027].
+    #[arg(long)]
+    pub seed: Option<u64>,
+
+    /// Dirichlet concentration around the file's weights (larger is tighter; 100 moves a weight
+    /// of 0.25 by about ±0.04) [default: [sensitivity] kappa, else 100].
+    #[arg(long, conflicts_with = "delta")]
+    pub kappa: Option<f64>,
+
+    /// Draw each weight uniformly within ±DELTA of its value (0.2 is ±20 %), then rescale.
+    #[arg(long)]
+    pub delta: Option<f64>,
+
+    /// Relative error of the indicators in each draw (0.05 is about ±5 %) [default: 0].
+    #[arg(long)]
+    pub indicator_noise: Option<f64>,
+
+    /// Where to write sensitivity.csv/.json/.md, its charts and the report set; files go to <OUT>/<year>/.
+    #[arg(long, default_value = "reports")]
+    pub out: PathBuf,
+
+    /// What to print on standard output.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Print only; write no files.
+    #[arg(long)]
+    pub no_write: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Two or more criteria files; differences are taken against the first.
+    #[arg(required = true, num_args = 2..)]
+    pub files: Vec<PathBuf>,
+
+    /// The data folder (with its indicators.toml).
+    #[arg(long, default_value = "data")]
+    pub data: PathBuf,
+
+    /// Where to write compare.csv, compare.md and the dumbbell chart; files go to <OUT>/<year>/.
+    #[arg(long, default_value = "reports")]
+    pub out: PathBuf,
+
+    /// What to print on standard output.
+    #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
+    pub format: CompareFormat,
+
+    /// Print only; write no files.
+    #[arg(long)]
+    pub no_write: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CompareFormat {
+    Table,
+    Csv,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// The indicator to reproduce, as named in the data's indicators.toml (e.g. imdi_request_2024).
+    #[arg(long)]
+    pub target: String,
+
+    #[command(flatten)]
+    pub inputs: Inputs,
+
+    /// Write a copy of the criteria file with the fitted weights here.
+    #[arg(long)]
+    pub write: Option<PathBuf>,
 }

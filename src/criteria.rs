@@ -177,6 +177,21 @@ pub struct Criteria {
     /// The weights as written added up to this.
     pub weight_sum: f64,
     pub normalised: bool,
+    /// `[sensitivity]`: defaults for a robustness run (MODEL.md §7); flags override them.
+    pub sensitivity: SensitivityDefaults,
+}
+
+/// How a robustness run draws, as written in `[sensitivity]`; every key optional.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SensitivityDefaults {
+    pub draws: Option<u64>,
+    pub seed: Option<u64>,
+    /// Dirichlet concentration around the weights.
+    pub kappa: Option<f64>,
+    /// Uniform relative spread of each weight before renormalising.
+    pub delta: Option<f64>,
+    /// Relative error of the indicators.
+    pub indicator_noise: Option<f64>,
 }
 
 const WEIGHT_TOLERANCE: f64 = 1e-9;
@@ -327,6 +342,10 @@ pub fn parse(file: SourceFile) -> Result<Criteria, Diags> {
             per_1000_cap: None,
         },
     };
+    let sensitivity = match root.table(&mut diags, "sensitivity", "[sensitivity]") {
+        Some(t) => sensitivity(t, &mut diags),
+        None => SensitivityDefaults::default(),
+    };
     let overrides = root
         .tables(&mut diags, "override", "override")
         .into_iter()
@@ -351,6 +370,7 @@ pub fn parse(file: SourceFile) -> Result<Criteria, Diags> {
         overrides,
         weight_sum,
         normalised: normalise,
+        sensitivity,
     };
     diags.into_result(parsed)
 }
@@ -650,6 +670,69 @@ fn bounds(mut t: Table, diags: &mut Diags) -> Bounds {
         capacity,
         capacity_missing: capacity_missing.unwrap_or(CapacityMissing::Error),
         per_1000_cap: cap.map(|c| c.value.0).filter(|&c| c > 0.0),
+    }
+}
+
+fn sensitivity(mut t: Table, diags: &mut Diags) -> SensitivityDefaults {
+    let file = t.file();
+    let draws = t.count(diags, "draws");
+    let seed = t.count(diags, "seed");
+    let mut positive = |key: &'static str, max: Option<f64>, help: &str| -> Option<f64> {
+        let v = t.number(diags, key)?;
+        let (value, text) = &v.value;
+        if *value <= 0.0 || max.is_some_and(|m| *value >= m) {
+            let range = max.map_or_else(|| "more than 0".to_string(), |m| format!("between 0 and {m}"));
+            diags.push(
+                Diag::error(
+                    "criteria::sensitivity",
+                    format!("{key} is {text}, but it must be {range}"),
+                )
+                .at(file, v.span.clone(), "out of range")
+                .help(help.to_string()),
+            );
+            return None;
+        }
+        Some(*value)
+    };
+    let kappa = positive(
+        "kappa",
+        None,
+        "kappa is the Dirichlet concentration: 100 moves a weight of 0.25 by about ±0.04",
+    );
+    let delta = positive(
+        "delta",
+        Some(1.0),
+        "delta is the relative spread of each weight: 0.2 draws each weight within ±20 %",
+    );
+    let noise = t.number(diags, "indicator-noise");
+    let indicator_noise = match noise {
+        Some(v) if v.value.0 < 0.0 => {
+            diags.push(
+                Diag::error(
+                    "criteria::sensitivity",
+                    format!("indicator-noise is {}, below 0", v.value.1),
+                )
+                .at(file, v.span.clone(), "must be 0 or more")
+                .help("give the relative error of the indicators, e.g. 0.05 for ±5 %"),
+            );
+            None
+        }
+        other => other.map(|v| v.value.0),
+    };
+    if let (Some(_), Some(_)) = (kappa, delta) {
+        diags.push(
+            Diag::error("criteria::sensitivity", "[sensitivity] sets both kappa and delta")
+                .at(file, t.span(), "two ways to draw weights")
+                .help("kappa draws weights from a Dirichlet distribution, delta uniformly within ±delta; keep one"),
+        );
+    }
+    t.finish(diags);
+    SensitivityDefaults {
+        draws: draws.map(|d| d.value),
+        seed: seed.map(|s| s.value),
+        kappa,
+        delta,
+        indicator_noise,
     }
 }
 

@@ -27,6 +27,7 @@
 pub mod allocate;
 pub mod apportion;
 pub mod bounds;
+pub mod calibrate;
 pub mod cli;
 pub mod commands;
 pub mod criteria;
@@ -37,6 +38,7 @@ pub mod lang;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod robust;
 pub mod share;
 pub mod suggest;
 pub mod tomlread;
@@ -52,5 +54,8 @@ pub fn run(cli: &Cli) -> Result<Output, Failure> {
         Command::Check(a) => commands::check::run(a, cli.lang),
         Command::Apportion(a) => commands::apportion::run(a),
         Command::Report(a) => commands::report::run(a, cli.lang),
+        Command::Sensitivity(a) => commands::sensitivity::run(a, cli.lang),
+        Command::Compare(a) => commands::compare::run(a, cli.lang),
+        Command::Calibrate(a) => commands::calibrate::run(a, cli.lang),
     }
 }

@@ -20,6 +20,8 @@ pub struct Run {
     pub data: Dataset,
     pub population: Vec<f64>,
     pub shares: Shares,
+    /// Each municipality's bounds before minimum-if-asked left anyone out.
+    pub bounds: Vec<Limits>,
     pub outcome: Outcome,
     /// In register (kommunenummer) order; `rank` gives the ranked order.
     pub explanations: Vec<Explanation>,
@@ -50,6 +52,11 @@ pub fn read_criteria(path: &Path) -> Result<Criteria, Diags> {
 /// Reads and checks the criteria file and the data it needs, reporting every problem of both:
 /// the file's form, its fit to the catalogue, and the indicator tables.
 pub fn load(criteria_path: &Path, data_dir: &Path) -> Result<(Criteria, Dataset), Diags> {
+    load_with(criteria_path, data_dir, &[])
+}
+
+/// As [`load`], also loading the indicators named in `extra` (a calibration target, say).
+pub fn load_with(criteria_path: &Path, data_dir: &Path, extra: &[&str]) -> Result<(Criteria, Dataset), Diags> {
     let parsed = read_criteria(criteria_path);
     let folder = data::open(data_dir);
     let mut diags = Diags::default();
@@ -58,7 +65,14 @@ pub fn load(criteria_path: &Path, data_dir: &Path) -> Result<(Criteria, Dataset)
             if let Err(e) = criteria.check_against(&folder.catalogue, &folder.register) {
                 diags.extend(e);
             }
-            let loaded = folder.load(&criteria.columns());
+            let mut wanted = criteria.columns();
+            wanted.extend(
+                extra
+                    .iter()
+                    .copied()
+                    .filter(|e| folder.catalogue.indicator(e).is_some()),
+            );
+            let loaded = folder.load(&wanted);
             match loaded {
                 Ok(data) if !diags.has_errors() => Ok((criteria, data)),
                 Ok(_) => Err(diags),
@@ -158,6 +172,7 @@ pub fn run(criteria_path: &Path, data_dir: &Path, lang: Lang) -> Result<Run, Dia
         data,
         population,
         shares,
+        bounds: limits,
         outcome,
         explanations,
         lang,

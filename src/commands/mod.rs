@@ -1,10 +1,13 @@
 //! One file per subcommand. Each returns what to print, or the problems that stopped it.
 
 pub mod apportion;
+pub mod calibrate;
 pub mod check;
+pub mod compare;
 pub mod explain;
 pub mod recommend;
 pub mod report;
+pub mod sensitivity;
 
 use crate::diag::{Diag, Diags};
 

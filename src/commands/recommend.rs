@@ -10,10 +10,13 @@ pub fn run(args: &RecommendArgs, lang: Lang) -> Result<Output, Failure> {
         Format::Csv => render::csv::render(&run),
         Format::Json => render::json::render(&run),
     };
+    let mut note = None;
     let written = if args.no_write {
         Vec::new()
     } else if args.report {
-        report::write(&run, &args.out)?
+        let (written, n) = report::write(&run, &args.out, None)?;
+        note = n;
+        written
     } else {
         let files = [
             ("recommendation.csv", render::csv::render(&run)),
@@ -21,10 +24,9 @@ pub fn run(args: &RecommendArgs, lang: Lang) -> Result<Output, Failure> {
         ];
         output::write_set(&args.out.join(run.criteria.year.to_string()), &files)?
     };
-    let stderr = if written.is_empty() {
-        String::new()
-    } else {
-        report::wrote(lang, &written)
-    };
+    let mut stderr = note.map(|n| n + "\n").unwrap_or_default();
+    if !written.is_empty() {
+        stderr.push_str(&report::wrote(lang, &written));
+    }
     Ok(Output { stdout, stderr })
 }

@@ -6,14 +6,15 @@ use crate::data::map;
 use crate::diag::Diag;
 use crate::lang::{Lang, fill};
 use crate::pipeline::{self, Run};
+use crate::robust::{self, Sensitivity};
 use crate::{output, render};
 
 pub fn run(args: &ReportArgs, lang: Lang) -> Result<Output, Failure> {
     let run = pipeline::run(&args.inputs.criteria, &args.inputs.data, lang)?;
-    let written = write(&run, &args.out)?;
+    let (written, note) = write(&run, &args.out, None)?;
     Ok(Output {
         stdout: Vec::new(),
-        stderr: wrote(lang, &written),
+        stderr: note.map(|n| n + "\n").unwrap_or_default() + &wrote(lang, &written),
     })
 }
 
@@ -23,8 +24,45 @@ pub fn wrote(lang: Lang, written: &[PathBuf]) -> String {
     fill(lang.texts().wrote, &[("files", &lang.list(&names))]) + "\n"
 }
 
-/// Renders the whole report set and writes it into `<out>/<year>/`: every file or none.
-pub fn write(run: &Run, out: &Path) -> Result<Vec<PathBuf>, Failure> {
+/// A saved robustness run in `dir`, when it was made from exactly these inputs; otherwise a
+/// note saying why it is left out.
+fn saved_sensitivity(run: &Run, dir: &Path) -> (Option<Sensitivity>, Option<String>) {
+    let path = dir.join("sensitivity.json");
+    let Ok(text) = fs_err::read_to_string(&path) else {
+        return (None, None);
+    };
+    match serde_json::from_str::<Sensitivity>(&text) {
+        Ok(s) if s.fingerprint == robust::fingerprint(run) => (Some(s), None),
+        Ok(_) => (
+            None,
+            Some(format!(
+                "note: {} was made from other inputs and is left out of the report; run `busetting sensitivity` again",
+                path.display()
+            )),
+        ),
+        Err(e) => (
+            None,
+            Some(format!(
+                "note: {} cannot be read ({e}) and is left out of the report",
+                path.display()
+            )),
+        ),
+    }
+}
+
+/// Renders the whole report set and writes it into `<out>/<year>/`: every file or none. With
+/// no robustness run given, a saved one from the same inputs in that folder is included.
+pub fn write(
+    run: &Run,
+    out: &Path,
+    sensitivity: Option<&Sensitivity>,
+) -> Result<(Vec<PathBuf>, Option<String>), Failure> {
+    let dir = out.join(run.criteria.year.to_string());
+    let (saved, note) = match sensitivity {
+        Some(_) => (None, None),
+        None => saved_sensitivity(run, &dir),
+    };
+    let sensitivity = sensitivity.or(saved.as_ref());
     let shapes = match &run.data.catalogue.map {
         Some(file) => {
             let path = run.data.dir.join(&file.value);
@@ -34,8 +72,12 @@ pub fn write(run: &Run, out: &Path) -> Result<Vec<PathBuf>, Failure> {
     };
     let charts = render::charts::all(run, shapes.as_ref())
         .map_err(|e| Failure::from(Diag::error("report::chart", format!("drawing a chart failed: {e}"))))?;
-    let files = render::report_set(run, &charts)
+    let robust_charts = match sensitivity {
+        Some(s) => render::charts::sensitivity(run, s)
+            .map_err(|e| Failure::from(Diag::error("report::chart", format!("drawing a chart failed: {e}"))))?,
+        None => Vec::new(),
+    };
+    let files = render::report_set(run, &charts, sensitivity.map(|s| (s, robust_charts.as_slice())))
         .map_err(|e| Failure::from(Diag::error("report::render", format!("rendering {e}"))))?;
-    let dir = out.join(run.criteria.year.to_string());
-    Ok(output::write_set(&dir, &files)?)
+    Ok((output::write_set(&dir, &files)?, note))
 }

@@ -14,6 +14,7 @@ use super::charts::Chart;
 use super::{explanation, notes, table};
 use crate::lang::fill;
 use crate::pipeline::Run;
+use crate::robust::Sensitivity;
 
 const TEMPLATE: &str = include_str!("report.html");
 
@@ -69,7 +70,11 @@ fn sha256(text: &str) -> String {
 }
 
 /// Renders the page.
-pub fn render(run: &Run, charts: &[Chart]) -> Result<Vec<u8>, minijinja::Error> {
+pub fn render(
+    run: &Run,
+    charts: &[Chart],
+    robust: Option<(&Sensitivity, &[Chart])>,
+) -> Result<Vec<u8>, minijinja::Error> {
     let lang = run.lang;
     let t = lang.texts();
     let c = &run.criteria;
@@ -179,14 +184,30 @@ pub fn render(run: &Run, charts: &[Chart]) -> Result<Vec<u8>, minijinja::Error> 
         name: i.name.clone(),
         sha256: sha256(&i.text),
     }));
-    let charts: Vec<ChartView> = charts
-        .iter()
-        .map(|ch| ChartView {
-            id: format!("chart-{}", ch.name),
-            title: &ch.title,
-            svg: &ch.svg,
-        })
-        .collect();
+    let views = |charts: &'_ [Chart]| -> Vec<Value> {
+        charts
+            .iter()
+            .map(|ch| {
+                ser(ChartView {
+                    id: format!("chart-{}", ch.name),
+                    title: &ch.title,
+                    svg: &ch.svg,
+                })
+            })
+            .collect()
+    };
+    let robust = robust.map(|(s, charts)| {
+        let g = super::robust::grid(run, s);
+        context! {
+            heading => super::robust::heading(run, s),
+            notes => super::robust::notes(run, s),
+            header => g.header,
+            numeric => g.decimals.iter().map(Option::is_some).collect::<Vec<_>>(),
+            rows => ser(&g.rows),
+            charts => views(charts),
+        }
+    });
+    let charts = views(charts);
 
     let mut env = Environment::new();
     env.add_template("report.html", TEMPLATE)?;
@@ -205,7 +226,8 @@ pub fn render(run: &Run, charts: &[Chart]) -> Result<Vec<u8>, minijinja::Error> 
         rows => ser(&grid.rows),
         sum => ser(&grid.sum),
         notes => ser(notes(run)),
-        charts => ser(&charts),
+        charts => charts,
+        robust => robust,
         sections => ser(&sections),
         provenance => ser(&provenance),
         inputs => ser(&inputs),

@@ -5,26 +5,13 @@ use super::{charts, notes, table};
 use crate::lang::fill;
 use crate::pipeline::Run;
 
-fn cell(s: &str) -> String {
+pub fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
-pub fn render(run: &Run) -> Vec<u8> {
-    let lang = run.lang;
-    let t = lang.texts();
-    let c = &run.criteria;
-    let g = table::grid(run);
-    let mut out = format!("# {}\n\n", fill(t.h_title, &[("year", &c.year.to_string())]));
-    if let Some(title) = &c.title {
-        out.push_str(&format!("{}\n\n", cell(title)));
-    }
-    out.push_str(&format!("{}\n\n", table::heading(run)));
-    let weights: Vec<String> = c
-        .criteria
-        .iter()
-        .map(|k| format!("{} {}", cell(k.label.get(lang)), lang.num(k.weight, 2)))
-        .collect();
-    out.push_str(&format!("**{}:** {}\n\n", t.weights, weights.join(" · ")));
+/// A grid as a GitHub table; the sum row in bold when it has any text.
+pub fn table(g: &table::Grid) -> String {
+    let mut out = String::new();
     out.push_str(&format!(
         "| {} |\n",
         g.header.iter().map(|h| cell(h)).collect::<Vec<_>>().join(" | ")
@@ -52,7 +39,30 @@ pub fn render(run: &Run) -> Vec<u8> {
             }
         })
         .collect();
-    out.push_str(&format!("| {} |\n\n", sum.join(" | ")));
+    if g.sum.iter().any(|c| !c.text.is_empty()) {
+        out.push_str(&format!("| {} |\n", sum.join(" | ")));
+    }
+    out
+}
+
+pub fn render(run: &Run) -> Vec<u8> {
+    let lang = run.lang;
+    let t = lang.texts();
+    let c = &run.criteria;
+    let g = table::grid(run);
+    let mut out = format!("# {}\n\n", fill(t.h_title, &[("year", &c.year.to_string())]));
+    if let Some(title) = &c.title {
+        out.push_str(&format!("{}\n\n", cell(title)));
+    }
+    out.push_str(&format!("{}\n\n", table::heading(run)));
+    let weights: Vec<String> = c
+        .criteria
+        .iter()
+        .map(|k| format!("{} {}", cell(k.label.get(lang)), lang.num(k.weight, 2)))
+        .collect();
+    out.push_str(&format!("**{}:** {}\n\n", t.weights, weights.join(" · ")));
+    out.push_str(&table(&g));
+    out.push('\n');
     let notes = notes(run);
     if !notes.is_empty() {
         out.push_str(&format!("## {}\n\n", t.h_notes));

@@ -7,6 +7,7 @@ pub mod explanation;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod robust;
 pub mod table;
 pub mod xlsx;
 
@@ -16,10 +17,15 @@ use crate::allocate::Acting;
 use crate::explain::{Explanation, source_label};
 use crate::lang::{Lang, fill};
 use crate::pipeline::Run;
+use crate::robust::Sensitivity;
 
 /// Every file of a report set, rendered in memory: the tables (CSV, JSON, Markdown, Excel),
 /// the HTML report and each chart as SVG and PNG.
-pub fn report_set(run: &Run, charts: &[charts::Chart]) -> Result<Vec<(String, Vec<u8>)>, String> {
+pub fn report_set(
+    run: &Run,
+    charts: &[charts::Chart],
+    robust: Option<(&Sensitivity, &[charts::Chart])>,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut files = vec![
         ("recommendation.csv".to_string(), csv::render(run)),
         ("recommendation.json".to_string(), json::render(run)),
@@ -30,10 +36,17 @@ pub fn report_set(run: &Run, charts: &[charts::Chart]) -> Result<Vec<(String, Ve
         ),
         (
             "report.html".to_string(),
-            html::render(run, charts).map_err(|e| format!("report.html: {e}"))?,
+            html::render(run, charts, robust).map_err(|e| format!("report.html: {e}"))?,
         ),
     ];
-    for c in charts {
+    let mut all: Vec<&charts::Chart> = charts.iter().collect();
+    if let Some((s, extra)) = robust {
+        files.push(("sensitivity.json".to_string(), robust::json(s)));
+        files.push(("sensitivity.csv".to_string(), robust::csv(s)));
+        files.push(("sensitivity.md".to_string(), robust::markdown(run, s)));
+        all.extend(extra);
+    }
+    for c in all {
         files.push((format!("chart-{}.svg", c.name), c.svg.clone().into_bytes()));
         files.push((format!("chart-{}.png", c.name), c.png.clone()));
     }

@@ -24,14 +24,14 @@ pub struct Grid {
     pub decimals: Vec<Option<usize>>,
 }
 
-fn text(s: impl Into<String>) -> Cell {
+pub fn text(s: impl Into<String>) -> Cell {
     Cell {
         text: s.into(),
         value: None,
     }
 }
 
-fn number(s: String, v: f64) -> Cell {
+pub fn number(s: String, v: f64) -> Cell {
     Cell {
         text: s,
         value: Some(v),
@@ -135,19 +135,6 @@ pub fn render(run: &Run) -> String {
     let t = lang.texts();
     let c = &run.criteria;
     let g = grid(run);
-    let mut table = Table::new();
-    table
-        .load_style(super::TABLE_STYLE)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(g.header.clone());
-    for row in g.rows.iter().chain([&g.sum]) {
-        table.add_row(row.iter().map(|c| c.text.clone()).collect::<Vec<_>>());
-    }
-    for (k, decimals) in g.decimals.iter().enumerate() {
-        if let (Some(_), Some(col)) = (decimals, table.column_mut(k)) {
-            col.set_cell_alignment(CellAlignment::Right);
-        }
-    }
     let mut out = heading(run);
     out.push('\n');
     let weights: Vec<String> = c
@@ -156,13 +143,32 @@ pub fn render(run: &Run) -> String {
         .map(|k| format!("{} {}", k.label.get(lang), lang.num(k.weight, 2)))
         .collect();
     out.push_str(&format!("{}: {}\n", t.weights, weights.join(" · ")));
-    out.push_str(&table.to_string());
+    out.push_str(&terminal(&g));
     out.push('\n');
     for line in notes(run) {
         out.push_str(&line);
         out.push('\n');
     }
     out
+}
+
+/// A grid for the terminal: numbers right-aligned, the sum row last when it has any text.
+pub fn terminal(g: &Grid) -> String {
+    let mut table = Table::new();
+    table
+        .load_style(super::TABLE_STYLE)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(g.header.clone());
+    let sum = g.sum.iter().any(|c| !c.text.is_empty()).then_some(&g.sum);
+    for row in g.rows.iter().chain(sum) {
+        table.add_row(row.iter().map(|c| c.text.clone()).collect::<Vec<_>>());
+    }
+    for (k, decimals) in g.decimals.iter().enumerate() {
+        if let (Some(_), Some(col)) = (decimals, table.column_mut(k)) {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    table.to_string()
 }
 
 /// "Tilråding for 2027: 4500 personar fordelte på 43 kommunar (sainte-lague)".

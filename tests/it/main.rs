@@ -2,8 +2,10 @@
 
 mod apportion;
 mod browser;
+mod calibrate;
 mod check;
 mod common;
+mod compare;
 mod errors;
 mod examples;
 mod explain;
@@ -11,3 +13,4 @@ mod fuzz;
 mod properties;
 mod recommend;
 mod report;
+mod sensitivity;

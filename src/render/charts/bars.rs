@@ -9,6 +9,8 @@ use super::{Chart, FAMILY, GRID, INK, PALETTE, err, legend, render, with_source}
 use crate::explain::Explanation;
 use crate::lang::{Lang, fill};
 use crate::pipeline::Run;
+use crate::robust::{Row as SensitivityRow, Sensitivity};
+use std::collections::HashMap;
 
 const ROW: u32 = 22;
 const WIDTH: u32 = 1200;
@@ -330,6 +332,161 @@ pub fn against_previous(run: &Run, source: &str) -> Result<Option<Chart>, String
                 .map_err(err)?
                 .label(names[0].as_str())
                 .legend(|(x, y)| Circle::new((x + 7, y), 5, INK.filled()));
+            legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+            Ok(())
+        }
+    )))
+}
+
+/// The positive range of a log axis over `values`, with some air on both sides.
+fn log_range(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
+    let (lo, hi) = values
+        .filter(|v| *v > 0.0)
+        .fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    (hi > 0.0).then_some((lo * 0.7, hi * 1.4))
+}
+
+/// (f) The 90 % interval of each municipality's number over the draws of a robustness run (log
+/// scale), with the median as a tick and the recommendation as a dot.
+pub fn interval(run: &Run, s: &Sensitivity, source: &str) -> Result<Option<Chart>, String> {
+    let lang = run.lang;
+    let t = lang.texts();
+    let rows = run.ranked();
+    let n = rows.len();
+    let by_knr: HashMap<&str, &SensitivityRow> = s.rows.iter().map(|r| (r.kommunenummer.as_str(), r)).collect();
+    let found: Vec<Option<&SensitivityRow>> = rows
+        .iter()
+        .map(|e| by_knr.get(e.kommunenummer.as_str()).copied())
+        .collect();
+    let Some((lo, hi)) = log_range(
+        found
+            .iter()
+            .flatten()
+            .flat_map(|r| [r.p5 as f64, r.p95 as f64, r.baseline as f64]),
+    ) else {
+        return Ok(None);
+    };
+    let title = fill(
+        t.c_interval_title,
+        &[
+            ("year", &run.criteria.year.to_string()),
+            ("draws", &lang.int(s.settings.draws)),
+        ],
+    );
+    Ok(Some(render!(
+        "interval",
+        title.clone(),
+        (WIDTH, height(n)),
+        |root: &DrawingArea<_, _>| -> Result<(), String> {
+            let main = with_source(root, source)?;
+            let mut chart = ranked_chart(&main, &title, (lo..hi).log_scale(), &rows, lang, t.c_interval_axis)?;
+            for (k, r) in found.iter().enumerate() {
+                let Some(r) = r else { continue };
+                let y = (n - 1 - k) as i32;
+                let clamp = |v: u64| (v as f64).max(lo);
+                let mut band = Rectangle::new(
+                    [
+                        (clamp(r.p5), SegmentValue::Exact(y)),
+                        (clamp(r.p95).max(clamp(r.p5) * 1.01), SegmentValue::Exact(y + 1)),
+                    ],
+                    PALETTE[4].mix(0.8).filled(),
+                );
+                band.set_margin(5, 5, 0, 0);
+                chart.draw_series([band]).map_err(err)?;
+                chart
+                    .draw_series([PathElement::new(
+                        vec![
+                            (clamp(r.p50), SegmentValue::Exact(y)),
+                            (clamp(r.p50), SegmentValue::Exact(y + 1)),
+                        ],
+                        PALETTE[0].stroke_width(2),
+                    )])
+                    .map_err(err)?;
+                chart
+                    .draw_series([Circle::new(
+                        (clamp(r.baseline), SegmentValue::CenterOf(y)),
+                        4,
+                        INK.filled(),
+                    )])
+                    .map_err(err)?;
+                chart
+                    .draw_series([Text::new(
+                        format!("{}–{}", lang.int(r.p5), lang.int(r.p95)),
+                        (clamp(r.p95).max(clamp(r.p5) * 1.01) * 1.04, SegmentValue::CenterOf(y)),
+                        (FAMILY, 12)
+                            .into_font()
+                            .color(&INK)
+                            .pos(Pos::new(HPos::Left, VPos::Center)),
+                    )])
+                    .map_err(err)?;
+            }
+            Ok(())
+        }
+    )))
+}
+
+/// (g) A municipality's number under each criteria file (log scale): one dot per file, joined
+/// by a line, so the distance between the dots is the difference.
+pub fn dumbbell(runs: &[(String, &Run)], source: &str) -> Result<Option<Chart>, String> {
+    let Some((_, first)) = runs.first() else {
+        return Ok(None);
+    };
+    let lang = first.lang;
+    let t = lang.texts();
+    let rows = first.ranked();
+    let n = rows.len();
+    let seats: Vec<Vec<Option<u64>>> = runs
+        .iter()
+        .map(|(_, r)| {
+            rows.iter()
+                .map(|e| {
+                    r.explanations
+                        .iter()
+                        .find(|x| x.kommunenummer == e.kommunenummer)
+                        .map(|x| x.recommendation)
+                })
+                .collect()
+        })
+        .collect();
+    let Some((lo, hi)) = log_range(seats.iter().flatten().flatten().map(|&v| v as f64)) else {
+        return Ok(None);
+    };
+    let title = fill(t.c_dumbbell_title, &[("year", &first.criteria.year.to_string())]);
+    Ok(Some(render!(
+        "compare",
+        title.clone(),
+        (WIDTH, height(n)),
+        |root: &DrawingArea<_, _>| -> Result<(), String> {
+            let main = with_source(root, source)?;
+            let mut chart = ranked_chart(&main, &title, (lo..hi).log_scale(), &rows, lang, t.c_dumbbell_axis)?;
+            let at = |k: usize| SegmentValue::CenterOf((n - 1 - k) as i32);
+            for k in 0..n {
+                let values: Vec<f64> = seats
+                    .iter()
+                    .filter_map(|s| s[k])
+                    .filter(|&v| v > 0)
+                    .map(|v| v as f64)
+                    .collect();
+                let (a, b) = values
+                    .iter()
+                    .fold((f64::INFINITY, 0.0f64), |(a, b), &v| (a.min(v), b.max(v)));
+                if b > a {
+                    chart
+                        .draw_series([PathElement::new(vec![(a, at(k)), (b, at(k))], GRID.stroke_width(4))])
+                        .map_err(err)?;
+                }
+            }
+            for (f, (name, _)) in runs.iter().enumerate() {
+                let colour = PALETTE[f % PALETTE.len()];
+                chart
+                    .draw_series(seats[f].iter().enumerate().filter_map(|(k, v)| {
+                        v.filter(|&v| v > 0)
+                            .map(|v| Circle::new((v as f64, at(k)), 5, colour.filled()))
+                    }))
+                    .map_err(err)?
+                    .label(name.as_str())
+                    .legend(move |(x, y)| Circle::new((x + 7, y), 5, colour.filled()));
+            }
             legend(&mut chart, SeriesLabelPosition::LowerRight)?;
             Ok(())
         }

@@ -25,7 +25,7 @@ const SCALE: [(u8, u8, u8); 5] = [
     (37, 52, 148),
 ];
 
-fn colour(t: f64) -> RGBColor {
+pub(super) fn colour(t: f64) -> RGBColor {
     let t = t.clamp(0.0, 1.0) * (SCALE.len() - 1) as f64;
     let k = (t.floor() as usize).min(SCALE.len() - 2);
     let f = t - k as f64;

@@ -4,6 +4,7 @@
 //! source line. Drawing is deterministic: the same run gives the same bytes.
 
 mod bars;
+mod heat;
 mod map;
 mod scatter;
 
@@ -15,6 +16,7 @@ use plotters::style::{FontStyle, RGBColor, register_font};
 use crate::data::map::Shapes;
 use crate::lang::fill;
 use crate::pipeline::Run;
+use crate::robust::Sensitivity;
 
 static FONT: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
 const FAMILY: &str = "sans-serif";
@@ -164,4 +166,26 @@ pub fn all(run: &Run, shapes: Option<&Shapes>) -> Result<Vec<Chart>, String> {
         charts.push(chart);
     }
     Ok(charts)
+}
+
+/// The charts of a robustness run: the interval chart and the Sobol heat map.
+pub fn sensitivity(run: &Run, s: &Sensitivity) -> Result<Vec<Chart>, String> {
+    font_once();
+    let t = run.lang.texts();
+    let source = fill(t.c_source, &[("sources", &sources(run))]);
+    Ok([bars::interval(run, s, &source)?, heat::sobol(run, s, &source)?]
+        .into_iter()
+        .flatten()
+        .collect())
+}
+
+/// The dumbbell chart of a comparison of criteria files (the first run's data and sources).
+pub fn compare(runs: &[(String, &Run)]) -> Result<Option<Chart>, String> {
+    font_once();
+    let Some((_, first)) = runs.first() else {
+        return Ok(None);
+    };
+    let t = first.lang.texts();
+    let source = fill(t.c_source, &[("sources", &sources(first))]);
+    bars::dumbbell(runs, &source)
 }
