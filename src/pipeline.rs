@@ -2,13 +2,13 @@
 //! explain. Each stage takes plain data and returns plain data; rendering and writing are left
 //! to the caller.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::allocate::{self, Infeasible, Outcome};
 use crate::apportion::ApportionError;
 use crate::bounds::{self, BoundSource, Limits};
 use crate::criteria::{self, Criteria};
-use crate::data::{self, Dataset};
+use crate::data::{self, Dataset, Selection};
 use crate::diag::{Diag, Diags};
 use crate::explain::{self, Explanation};
 use crate::lang::Lang;
@@ -37,6 +37,39 @@ impl Run {
     }
 }
 
+/// Where a run's inputs come from, and what the command line overrides in the criteria file.
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub criteria: PathBuf,
+    pub data: PathBuf,
+    /// `--county`: another county than the file's, or `all`.
+    pub county: Option<String>,
+    /// `--total`: another total than the file's.
+    pub total: Option<u64>,
+}
+
+impl Source {
+    pub fn new(criteria: &Path, data: &Path) -> Source {
+        Source {
+            criteria: criteria.to_path_buf(),
+            data: data.to_path_buf(),
+            county: None,
+            total: None,
+        }
+    }
+}
+
+impl From<&crate::cli::Inputs> for Source {
+    fn from(i: &crate::cli::Inputs) -> Source {
+        Source {
+            criteria: i.criteria.clone(),
+            data: i.data.clone(),
+            county: i.county.clone(),
+            total: i.total,
+        }
+    }
+}
+
 /// Reads a criteria file and checks its form.
 pub fn read_criteria(path: &Path) -> Result<Criteria, Diags> {
     let shown = path.display().to_string();
@@ -52,16 +85,89 @@ pub fn read_criteria(path: &Path) -> Result<Criteria, Diags> {
 /// Reads and checks the criteria file and the data it needs, reporting every problem of both:
 /// the file's form, its fit to the catalogue, and the indicator tables.
 pub fn load(criteria_path: &Path, data_dir: &Path) -> Result<(Criteria, Dataset), Diags> {
-    load_with(criteria_path, data_dir, &[])
+    load_with(&Source::new(criteria_path, data_dir), &[])
 }
 
-/// As [`load`], also loading the indicators named in `extra` (a calibration target, say).
-pub fn load_with(criteria_path: &Path, data_dir: &Path, extra: &[&str]) -> Result<(Criteria, Dataset), Diags> {
-    let parsed = read_criteria(criteria_path);
-    let folder = data::open(data_dir);
+/// The municipalities a run covers: `--county`, else the criteria file's county.
+fn select(source: &Source, criteria: &mut Criteria, folder: &mut data::Folder) -> Result<(), Diag> {
+    let wanted = source.county.as_deref().unwrap_or(&criteria.county);
+    let Some(selection) = Selection::parse(wanted) else {
+        return Err(
+            Diag::error("usage::county", format!("--county `{wanted}` is not a county number"))
+                .help("give a two-digit county number (46 is Vestland), or `all` for the whole country"),
+        );
+    };
+    let counties = folder.register.counties();
+    if !folder.register.select(&selection) {
+        let list: Vec<String> = counties.iter().map(|(c, n)| format!("{c} ({n})")).collect();
+        return Err(Diag::error(
+            "data::county",
+            format!(
+                "the register {} has no municipality in county {wanted}",
+                folder.register.file.name
+            ),
+        )
+        .help(format!(
+            "its counties (with their number of municipalities) are {}",
+            list.join(", ")
+        )));
+    }
+    if source.county.is_some() {
+        criteria.county = match &selection {
+            Selection::County(c) => c.clone(),
+            Selection::All => folder.register.county.clone().unwrap_or_else(|| "all".to_string()),
+        };
+    }
+    Ok(())
+}
+
+/// A total for another county than the file's: `--total`, else IMDi's latest request for it.
+fn total(source: &Source, file_county: &str, criteria: &mut Criteria, data: &Dataset) -> Result<(), Diag> {
+    if let Some(t) = source.total {
+        criteria.total = t;
+        return Ok(());
+    }
+    if criteria.county == file_county {
+        return Ok(());
+    }
+    let compare = data.catalogue.compare.as_ref();
+    let request = compare
+        .and_then(|c| c.request.as_ref())
+        .and_then(|r| data.table.get(&r.value));
+    let sum: f64 = request.map_or(0.0, |v| v.iter().flatten().sum());
+    if sum <= 0.0 {
+        return Err(Diag::error(
+            "usage::total",
+            format!(
+                "{} gives the total for county {file_county}; county {} needs its own",
+                criteria.file.name, criteria.county
+            ),
+        )
+        .help("give the number to distribute with --total"));
+    }
+    criteria.total = sum.round() as u64;
+    let place = match criteria.county.as_str() {
+        "all" => "the whole country".to_string(),
+        c => format!("county {c}"),
+    };
+    criteria.notices.push(format!(
+        "the total for {place} is IMDi's request for {} there, {} (give another with --total)",
+        compare.map_or(0, |c| c.year),
+        criteria.total
+    ));
+    Ok(())
+}
+
+/// As [`load`], with the command line's overrides, also loading the indicators named in
+/// `extra` (a calibration target, say).
+pub fn load_with(source: &Source, extra: &[&str]) -> Result<(Criteria, Dataset), Diags> {
+    let parsed = read_criteria(&source.criteria);
+    let folder = data::open(&source.data);
     let mut diags = Diags::default();
     match (parsed, folder) {
-        (Ok(mut criteria), Ok(folder)) => {
+        (Ok(mut criteria), Ok(mut folder)) => {
+            let file_county = criteria.county.clone();
+            select(source, &mut criteria, &mut folder)?;
             if let Err(e) = criteria.check_against(&folder.catalogue, &folder.register) {
                 diags.extend(e);
             }
@@ -74,7 +180,10 @@ pub fn load_with(criteria_path: &Path, data_dir: &Path, extra: &[&str]) -> Resul
             );
             let loaded = folder.load(&wanted);
             match loaded {
-                Ok(data) if !diags.has_errors() => Ok((criteria, data)),
+                Ok(data) if !diags.has_errors() => {
+                    total(source, &file_county, &mut criteria, &data)?;
+                    Ok((criteria, data))
+                }
                 Ok(_) => Err(diags),
                 Err(e) => {
                     diags.extend(e);
@@ -131,6 +240,17 @@ pub fn population(criteria: &Criteria, data: &Dataset) -> Result<Vec<f64>, Diags
     ))
 }
 
+/// Checks a criteria file's form and its fit to the data folder's catalogue and register, without
+/// reading any indicator.
+pub fn check_form(criteria_path: &Path, data_dir: &Path) -> Result<(), Diags> {
+    let mut criteria = read_criteria(criteria_path)?;
+    let Ok(mut folder) = data::open(data_dir) else {
+        return Ok(());
+    };
+    select(&Source::new(criteria_path, data_dir), &mut criteria, &mut folder)?;
+    criteria.check_against(&folder.catalogue, &folder.register)
+}
+
 /// Shares and bounds: everything up to the allocation.
 pub fn prepare(criteria: &Criteria, data: &Dataset) -> Result<(Vec<f64>, Shares, Vec<Limits>), Diags> {
     let population = population(criteria, data)?;
@@ -151,9 +271,14 @@ pub fn prepare(criteria: &Criteria, data: &Dataset) -> Result<(Vec<f64>, Shares,
     }
 }
 
-/// Runs the whole pipeline.
+/// Runs the whole pipeline on a criteria file and a data folder as they are.
 pub fn run(criteria_path: &Path, data_dir: &Path, lang: Lang) -> Result<Run, Diags> {
-    let (criteria, data) = load(criteria_path, data_dir)?;
+    run_with(&Source::new(criteria_path, data_dir), lang)
+}
+
+/// Runs the whole pipeline with the command line's overrides.
+pub fn run_with(source: &Source, lang: Lang) -> Result<Run, Diags> {
+    let (criteria, data) = load_with(source, &[])?;
     let (population, shares, limits) = prepare(&criteria, &data)?;
     let outcome = allocate::allocate(
         criteria.method,

@@ -282,6 +282,26 @@ impl<'a, 'i> Table<'a, 'i> {
         Some(At::new(out, v.span()))
     }
 
+    /// A list of strings, such as county numbers.
+    pub fn strings(&mut self, diags: &mut Diags, key: &'static str) -> Option<At<Vec<String>>> {
+        let v = self.get(key)?;
+        let DeValue::Array(items) = v.get_ref() else {
+            self.wrong_type(diags, key, v, "a list of strings", "write e.g. [\"46\"]");
+            return None;
+        };
+        let mut out = Vec::new();
+        for item in items.iter() {
+            match item.get_ref() {
+                DeValue::String(s) => out.push(s.to_string()),
+                _ => {
+                    self.wrong_type(diags, key, item, "a string", "write e.g. [\"46\"]");
+                    return None;
+                }
+            }
+        }
+        Some(At::new(out, v.span()))
+    }
+
     /// A sub-table (`[bounds]`).
     pub fn table(&mut self, diags: &mut Diags, key: &'static str, what: impl Into<String>) -> Option<Table<'a, 'i>> {
         let v = self.get(key)?;

@@ -12,35 +12,37 @@ use crate::pipeline;
 /// feasibility: their sums against the total.
 pub fn run(args: &CheckArgs, lang: Lang) -> Result<Output, Failure> {
     let mut diags = Diags::default();
-    // The catalogue and register (to check criteria files against), and the whole data set.
-    let (frame, dataset) = match data::open(&args.data) {
+    // The whole data folder first: every indicator of the catalogue for every municipality of
+    // the register, including what no criteria file uses yet.
+    let data_ok = match data::open(&args.data) {
         Ok(folder) => {
-            let frame = (folder.catalogue.clone(), folder.register.clone());
             let all = folder.all_indicators();
             let refs: Vec<&str> = all.iter().map(String::as_str).collect();
-            let dataset = folder.load(&refs).map_err(|e| diags.extend(e)).ok();
-            (Some(frame), dataset)
+            folder.load(&refs).map_err(|e| diags.extend(e)).is_ok()
         }
         Err(e) => {
             diags.extend(e);
-            (None, None)
+            false
         }
     };
     let mut lines = Vec::new();
     for path in &args.criteria {
-        let mut criteria = match pipeline::read_criteria(path) {
-            Ok(c) => c,
+        // With broken data, only the criteria file's own form is checked (the data's problems
+        // are reported once, above).
+        if !data_ok {
+            if let Err(e) = pipeline::check_form(path, &args.data) {
+                diags.extend(e);
+            }
+            continue;
+        }
+        let (criteria, data) = match pipeline::load(path, &args.data) {
+            Ok(x) => x,
             Err(e) => {
                 diags.extend(e);
                 continue;
             }
         };
-        let Some((catalogue, register)) = &frame else { continue };
-        if let Err(e) = criteria.check_against(catalogue, register) {
-            diags.extend(e);
-            continue;
-        }
-        let Some(data) = &dataset else { continue };
+        let data = &data;
         let (_, shares, limits) = match pipeline::prepare(&criteria, data) {
             Ok(x) => x,
             Err(e) => {

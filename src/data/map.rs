@@ -72,6 +72,9 @@ pub fn load(path: &Path, shown: &str, register: &Register) -> Result<Shapes, Dia
             ));
             continue;
         };
+        if register.outside.contains(&knr) {
+            continue;
+        }
         match register.municipalities.iter().position(|m| m.knr == knr) {
             Some(i) => {
                 if let Some(g) = &feature.geometry {

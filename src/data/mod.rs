@@ -10,7 +10,7 @@
 pub mod csvfile;
 pub mod map;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -51,6 +51,9 @@ pub struct IndicatorDef {
     pub source: Option<String>,
     /// A short citation for chart source lines, e.g. "SSB 07459".
     pub cite: Option<String>,
+    /// The counties the file covers, when not the whole register: municipalities elsewhere
+    /// have no value (and no row is expected for them).
+    pub counties: Option<Vec<String>>,
 }
 
 /// IMDi's latest request, the municipality's decision, and what was settled: shown next to the
@@ -79,10 +82,15 @@ pub struct Catalogue {
     pub file: SourceFile,
     pub register: At<String>,
     pub year_column: String,
+    /// The register's column with each municipality's county number; without it the county is
+    /// the first two digits of the kommunenummer.
+    pub county_column: String,
     pub indicators: Vec<IndicatorDef>,
     pub compare: Option<Compare>,
     /// Municipal boundaries (GeoJSON, WGS84) for the map, keyed by `kommunenummer`.
     pub map: Option<At<String>>,
+    /// The counties the map covers, when not all: other runs have no map.
+    pub map_counties: Option<Vec<String>>,
 }
 
 impl Catalogue {
@@ -98,13 +106,17 @@ impl Catalogue {
         let register = root.require(
             &mut diags,
             "register",
-            "name the CSV file listing the municipalities, e.g. register = \"vestland-municipalities.csv\"",
+            "name the CSV file listing the municipalities, e.g. register = \"norway-municipalities.csv\"",
             Table::string,
         );
         let year_column = root
             .string(&mut diags, "year-column")
             .map_or_else(|| "year".to_string(), |y| y.value);
+        let county_column = root
+            .string(&mut diags, "county-column")
+            .map_or_else(|| "fylkesnummer".to_string(), |y| y.value);
         let map = root.string(&mut diags, "map");
+        let map_counties = root.strings(&mut diags, "map-counties").map(|c| c.value);
         let compare = root.table(&mut diags, "compare", "[compare]").map(|mut t| {
             let year = t.require(
                 &mut diags,
@@ -158,6 +170,7 @@ impl Catalogue {
             let unit = t.string(&mut diags, "unit").map(|u| u.value);
             let source = t.string(&mut diags, "source").map(|s| s.value);
             let cite = t.string(&mut diags, "cite").map(|s| s.value);
+            let counties = t.strings(&mut diags, "counties").map(|c| c.value);
             let years = match (year, years) {
                 (Some(y), None) => Some(At::new(vec![y.value], y.span)),
                 (None, Some(ys)) if ys.value.is_empty() => {
@@ -198,6 +211,7 @@ impl Catalogue {
                 unit,
                 source,
                 cite,
+                counties,
             });
         }
         root.finish(&mut diags);
@@ -230,9 +244,11 @@ impl Catalogue {
             file,
             register,
             year_column,
+            county_column,
             indicators,
             compare,
             map,
+            map_counties,
         })
     }
 }
@@ -242,6 +258,8 @@ pub struct Municipality {
     /// Always 4 characters, leading zero kept.
     pub knr: String,
     pub name: String,
+    /// The county number (fylkesnummer).
+    pub county: String,
 }
 
 impl Municipality {
@@ -256,8 +274,36 @@ impl Municipality {
 pub struct Register {
     pub file: SourceFile,
     pub municipalities: Vec<Municipality>,
-    /// The county number, when the register has a `fylkesnummer` column.
+    /// The county of the municipalities selected; `None` for several counties.
     pub county: Option<String>,
+    /// Municipalities in the register file outside the selection: their rows in the tables are
+    /// passed over.
+    pub outside: HashSet<String>,
+}
+
+/// Which municipalities of the register a run covers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selection {
+    County(String),
+    All,
+}
+
+impl Selection {
+    /// `all` (or `00`) for the whole country, else a two-digit county number.
+    pub fn parse(text: &str) -> Option<Selection> {
+        match text.trim() {
+            "all" | "00" => Some(Selection::All),
+            c if c.len() == 2 && c.chars().all(|ch| ch.is_ascii_digit()) => Some(Selection::County(c.to_string())),
+            _ => None,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            Selection::County(c) => c,
+            Selection::All => "all",
+        }
+    }
 }
 
 fn valid_knr(s: &str) -> bool {
@@ -315,7 +361,34 @@ impl Register {
         Err(suggest::closest(q, self.municipalities.iter().map(|m| m.name.as_str())))
     }
 
-    fn read(csv: &CsvFile, diags: &mut Diags) -> Option<Register> {
+    /// Keeps the municipalities of `selection`; `None` when there are none.
+    pub fn select(&mut self, selection: &Selection) -> bool {
+        let Selection::County(c) = selection else {
+            let counties: HashSet<&str> = self.municipalities.iter().map(|m| m.county.as_str()).collect();
+            if counties.len() == 1 {
+                self.county = counties.into_iter().next().map(String::from);
+            }
+            return !self.municipalities.is_empty();
+        };
+        let (keep, out): (Vec<Municipality>, Vec<Municipality>) = std::mem::take(&mut self.municipalities)
+            .into_iter()
+            .partition(|m| m.county == *c);
+        self.outside.extend(out.into_iter().map(|m| m.knr));
+        self.municipalities = keep;
+        self.county = Some(c.clone());
+        !self.municipalities.is_empty()
+    }
+
+    /// The counties in the register, with their number of municipalities.
+    pub fn counties(&self) -> Vec<(String, usize)> {
+        let mut out: BTreeMap<String, usize> = BTreeMap::new();
+        for m in &self.municipalities {
+            *out.entry(m.county.clone()).or_default() += 1;
+        }
+        out.into_iter().collect()
+    }
+
+    fn read(csv: &CsvFile, county_column: &str, diags: &mut Diags) -> Option<Register> {
         for col in [KNR, "kommune"] {
             if !csv.has_column(col) {
                 diags.push(
@@ -330,6 +403,7 @@ impl Register {
         }
         let knrs = csv.text_column(KNR)?;
         let names = csv.text_column("kommune")?;
+        let counties = csv.text_column(county_column);
         let before = diags.0.len();
         let mut seen: HashMap<String, usize> = HashMap::new();
         let mut municipalities = Vec::new();
@@ -352,9 +426,14 @@ impl Register {
                 continue;
             }
             seen.insert(knr.clone(), row);
+            let county = counties
+                .as_ref()
+                .and_then(|c| c[row].clone())
+                .unwrap_or_else(|| knr[..2].to_string());
             municipalities.push(Municipality {
                 knr,
                 name: name.clone().unwrap_or_default(),
+                county,
             });
         }
         if municipalities.is_empty() && diags.0.len() == before {
@@ -367,14 +446,13 @@ impl Register {
             );
         }
         municipalities.sort_by(|a, b| a.knr.cmp(&b.knr));
-        let county = csv.text_column("fylkesnummer").and_then(|c| {
-            let first = c.first()?.clone()?;
-            c.iter().all(|v| v.as_deref() == Some(first.as_str())).then_some(first)
-        });
+        let first = municipalities.first().map(|m| m.county.clone());
+        let county = first.filter(|f| municipalities.iter().all(|m| m.county == *f));
         (diags.0.len() == before).then(|| Register {
             file: csv.source.clone(),
             municipalities,
             county,
+            outside: HashSet::new(),
         })
     }
 }
@@ -452,7 +530,7 @@ pub fn open(dir: &Path) -> Result<Folder, Diags> {
             d.at(&catalogue.file, catalogue.register.span.clone(), "the register")
         }
     })?;
-    let register = Register::read(&register_csv, &mut diags).ok_or(diags)?;
+    let register = Register::read(&register_csv, &catalogue.county_column, &mut diags).ok_or(diags)?;
     let inputs = vec![
         Input {
             name: cat_file.name.clone(),
@@ -534,9 +612,16 @@ impl Folder {
             });
             let Some(csv) = csv else { continue };
             let years = ind.years.as_ref().map(|y| y.value.clone());
-            let picked = rows
-                .entry((ind.file.value.clone(), years))
-                .or_insert_with(|| select_rows(csv, ind.years.as_ref(), &catalogue, &register, &mut diags));
+            let picked = rows.entry((ind.file.value.clone(), years)).or_insert_with(|| {
+                select_rows(
+                    csv,
+                    ind.years.as_ref(),
+                    ind.counties.as_deref(),
+                    &catalogue,
+                    &register,
+                    &mut diags,
+                )
+            });
             let Some(picked) = picked else { continue };
             if let Some(frame) = read_values(csv, ind, picked, &catalogue, &mut diags) {
                 parts.push((ind, frame));
@@ -619,6 +704,7 @@ type Rows = Vec<(usize, String)>;
 fn select_rows(
     csv: &CsvFile,
     years: Option<&At<Vec<i64>>>,
+    covered: Option<&[String]>,
     catalogue: &Catalogue,
     register: &Register,
     diags: &mut Diags,
@@ -681,6 +767,9 @@ fn select_rows(
             problems.push(diags, knr_problem(csv, row, &knr));
             continue;
         }
+        if register.outside.contains(&knr) {
+            continue;
+        }
         if !index.contains_key(knr.as_str()) {
             problems.push(
                 diags,
@@ -722,7 +811,11 @@ fn select_rows(
         return None;
     }
     let mut absent = Vec::new();
-    for m in &register.municipalities {
+    for m in register
+        .municipalities
+        .iter()
+        .filter(|m| covered.is_none_or(|c| c.contains(&m.county)))
+    {
         for &y in &wanted {
             if !first_row.contains_key(&(m.knr.clone(), y)) {
                 absent.push(if years.is_some() {

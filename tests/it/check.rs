@@ -24,7 +24,7 @@ fn every_problem_is_reported_at_once() {
         )
         .edit("criteria.toml", "floor = 0.5", "floor = 0.5\nwieght = 1");
     s.edit(
-        "data/vestland-population.csv",
+        "data/norway-population.csv",
         "4602,Kinn,2026,17356",
         "4602,Kinn,2026,tolv",
     );
@@ -34,7 +34,7 @@ fn every_problem_is_reported_at_once() {
         "criterion `spread` has weight -0.25, but a weight cannot be negative",
         "`sainte-lage` is not a known method",
         "unknown key `wieght` in criterion `stock`",
-        "`tolv` in column `population` of data/vestland-population.csv is not a number",
+        "`tolv` in column `population` of data/norway-population.csv is not a number",
     ] {
         assert!(r.stderr.contains(part), "missing {part:?} in\n{}", r.stderr);
     }
@@ -53,7 +53,7 @@ fn every_problem_is_reported_at_once() {
 fn an_unused_broken_indicator_is_found_too() {
     let s = Sandbox::new();
     s.edit(
-        "data/vestland-municipalities.csv",
+        "data/norway-municipalities.csv",
         "4601,Bergen,46,464.77",
         "4601,Bergen,46,464,77",
     );
@@ -61,7 +61,7 @@ fn an_unused_broken_indicator_is_found_too() {
     assert_eq!(r.code, 1);
     assert!(
         r.stderr
-            .contains("a row of data/vestland-municipalities.csv has 12 cells, but the header has 11"),
+            .contains("a row of data/norway-municipalities.csv has 12 cells, but the header has 11"),
         "{}",
         r.stderr
     );

@@ -57,19 +57,19 @@ case!(infeasible_minimum, s => {
 case!(lower_above_upper, s => check(s.criteria_with("minimum-if-asked = 10", "minimum = 30")));
 
 case!(non_numeric_value, s => {
-    s.criteria_with("", "").edit("data/vestland-population.csv", "4602,Kinn,2026,17356", "4602,Kinn,2026,tolv");
+    s.criteria_with("", "").edit("data/norway-population.csv", "4602,Kinn,2026,17356", "4602,Kinn,2026,tolv");
     check(s)
 });
 case!(negative_value, s => {
-    s.criteria_with("", "").edit("data/vestland-employment-rate.csv", "4602,Kinn,2022,68.7", "4602,Kinn,2022,-68.7");
+    s.criteria_with("", "").edit("data/norway-employment-rate.csv", "4602,Kinn,2022,68.7", "4602,Kinn,2022,-68.7");
     check(s)
 });
 case!(decimal_comma, s => {
-    s.criteria_with("", "").edit("data/vestland-employment-rate.csv", "4602,Kinn,2022,68.7,", "4602,Kinn,2022,\"68,7\",");
+    s.criteria_with("", "").edit("data/norway-employment-rate.csv", "4602,Kinn,2022,68.7,", "4602,Kinn,2022,\"68,7\",");
     check(s)
 });
 case!(duplicate_kommunenummer, s => {
-    s.criteria_with("", "").edit("data/vestland-employment-rate.csv", "4611,Etne,", "4602,Etne,");
+    s.criteria_with("", "").edit("data/norway-employment-rate.csv", "4611,Etne,", "4602,Etne,");
     check(s)
 });
 case!(unknown_kommunenummer, s => {
@@ -82,26 +82,26 @@ case!(three_digit_kommunenummer, s => {
     check(s)
 });
 case!(municipality_missing_from_a_table, s => {
-    let text = s.read("data/vestland-employment-rate.csv");
+    let text = s.read("data/norway-employment-rate.csv");
     let without: String = text.lines().filter(|l| !l.starts_with("4602,")).map(|l| format!("{l}\n")).collect();
-    s.criteria_with("", "").write("data/vestland-employment-rate.csv", without);
+    s.criteria_with("", "").write("data/norway-employment-rate.csv", without);
     check(s)
 });
 case!(missing_values_with_policy_error, s => {
-    s.criteria_with("missing = \"county-mean\"", "missing = \"error\"");
+    s.criteria_with("missing = \"county-mean\"\nweight = 0.10", "missing = \"error\"\nweight = 0.10");
     check(s)
 });
 case!(data_file_not_utf8, s => {
-    let latin1: Vec<u8> = s.read("data/vestland-population.csv").replace("Bømlo", "B\u{0}mlo").bytes().map(|b| if b == 0 { 0xF8 } else { b }).collect();
-    s.criteria_with("", "").write("data/vestland-population.csv", latin1);
+    let latin1: Vec<u8> = s.read("data/norway-population.csv").replace("Bømlo", "B\u{0}mlo").bytes().map(|b| if b == 0 { 0xF8 } else { b }).collect();
+    s.criteria_with("", "").write("data/norway-population.csv", latin1);
     check(s)
 });
 case!(empty_data_file, s => {
-    s.criteria_with("", "").write("data/vestland-employment-rate.csv", "");
+    s.criteria_with("", "").write("data/norway-employment-rate.csv", "");
     check(s)
 });
 case!(ragged_row, s => {
-    s.criteria_with("", "").edit("data/vestland-employment-rate.csv", "4602,Kinn,2022,68.7", "4602,Kinn,2022,68,7");
+    s.criteria_with("", "").edit("data/norway-employment-rate.csv", "4602,Kinn,2022,68.7", "4602,Kinn,2022,68,7");
     check(s)
 });
 case!(missing_criteria_file, s => {

@@ -51,7 +51,7 @@ fn a_near_miss_suggests_the_closest_names() {
     assert_eq!(r.code, 1);
     assert!(
         r.stderr
-            .contains("`Strod` is not a municipality in data/vestland-municipalities.csv"),
+            .contains("`Strod` is not a municipality in data/norway-municipalities.csv"),
         "{}",
         r.stderr
     );

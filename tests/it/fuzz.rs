@@ -41,7 +41,7 @@ fn default_criteria() -> String {
 }
 
 fn population_csv() -> String {
-    fs_err::read_to_string(root().join("data/vestland-population.csv")).unwrap()
+    fs_err::read_to_string(root().join("data/norway-population.csv")).unwrap()
 }
 
 proptest! {
@@ -79,7 +79,7 @@ proptest! {
             let entry = entry.unwrap();
             fs_err::copy(entry.path(), data.join(entry.file_name())).unwrap();
         }
-        fs_err::write(data.join("vestland-population.csv"), &csv).unwrap();
+        fs_err::write(data.join("norway-population.csv"), &csv).unwrap();
         let good = dir.path().join("good.toml");
         fs_err::write(&good, default_criteria()).unwrap();
         let bad = dir.path().join("bad.toml");
