@@ -62,6 +62,15 @@ pub struct Inputs {
     /// The data folder (with its indicators.toml).
     #[arg(long, default_value = "data")]
     pub data: PathBuf,
+
+    /// Another county than the criteria file's (two digits, 46 is Vestland), or `all` for the
+    /// whole country. Its total is IMDi's latest request there unless --total is given.
+    #[arg(long)]
+    pub county: Option<String>,
+
+    /// Another total to distribute than the criteria file's.
+    #[arg(long)]
+    pub total: Option<u64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -179,6 +179,8 @@ pub struct Criteria {
     pub normalised: bool,
     /// `[sensitivity]`: defaults for a robustness run (MODEL.md §7); flags override them.
     pub sensitivity: SensitivityDefaults,
+    /// What the command line changed in this file for the run, for the user to see.
+    pub notices: Vec<String>,
 }
 
 /// How a robustness run draws, as written in `[sensitivity]`; every key optional.
@@ -371,6 +373,7 @@ pub fn parse(file: SourceFile) -> Result<Criteria, Diags> {
         weight_sum,
         normalised: normalise,
         sensitivity,
+        notices: Vec::new(),
     };
     diags.into_result(parsed)
 }

@@ -55,3 +55,8 @@ impl Failure {
         }
     }
 }
+
+/// What the command line changed in the criteria file, one line each, for standard error.
+pub fn notices(criteria: &crate::criteria::Criteria) -> String {
+    criteria.notices.iter().map(|n| format!("note: {n}\n")).collect()
+}

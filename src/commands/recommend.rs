@@ -4,7 +4,7 @@ use crate::lang::Lang;
 use crate::{output, pipeline, render};
 
 pub fn run(args: &RecommendArgs, lang: Lang) -> Result<Output, Failure> {
-    let run = pipeline::run(&args.inputs.criteria, &args.inputs.data, lang)?;
+    let run = pipeline::run_with(&(&args.inputs).into(), lang)?;
     let stdout = match args.format {
         Format::Table => render::table::render(&run).into_bytes(),
         Format::Csv => render::csv::render(&run),
@@ -28,5 +28,8 @@ pub fn run(args: &RecommendArgs, lang: Lang) -> Result<Output, Failure> {
     if !written.is_empty() {
         stderr.push_str(&report::wrote(lang, &written));
     }
-    Ok(Output { stdout, stderr })
+    Ok(Output {
+        stdout,
+        stderr: super::notices(&run.criteria) + &stderr,
+    })
 }

@@ -10,11 +10,11 @@ use crate::robust::{self, Sensitivity};
 use crate::{output, render};
 
 pub fn run(args: &ReportArgs, lang: Lang) -> Result<Output, Failure> {
-    let run = pipeline::run(&args.inputs.criteria, &args.inputs.data, lang)?;
+    let run = pipeline::run_with(&(&args.inputs).into(), lang)?;
     let (written, note) = write(&run, &args.out, None)?;
     Ok(Output {
         stdout: Vec::new(),
-        stderr: note.map(|n| n + "\n").unwrap_or_default() + &wrote(lang, &written),
+        stderr: super::notices(&run.criteria) + &note.map(|n| n + "\n").unwrap_or_default() + &wrote(lang, &written),
     })
 }
 
@@ -63,12 +63,17 @@ pub fn write(
         None => saved_sensitivity(run, &dir),
     };
     let sensitivity = sensitivity.or(saved.as_ref());
-    let shapes = match &run.data.catalogue.map {
-        Some(file) => {
+    let cat = &run.data.catalogue;
+    let covered = cat
+        .map_counties
+        .as_ref()
+        .is_none_or(|c| run.data.register.municipalities.iter().all(|m| c.contains(&m.county)));
+    let shapes = match &cat.map {
+        Some(file) if covered => {
             let path = run.data.dir.join(&file.value);
             Some(map::load(&path, &path.display().to_string(), &run.data.register)?)
         }
-        None => None,
+        _ => None,
     };
     let charts = render::charts::all(run, shapes.as_ref())
         .map_err(|e| Failure::from(Diag::error("report::chart", format!("drawing a chart failed: {e}"))))?;

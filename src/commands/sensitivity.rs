@@ -47,7 +47,7 @@ pub fn settings(args: &SensitivityArgs, file: &crate::criteria::SensitivityDefau
         },
     };
     let indicator_noise = args.indicator_noise.or(file.indicator_noise).unwrap_or(0.0);
-    if !(indicator_noise >= 0.0 && indicator_noise < 1.0) {
+    if !(0.0..1.0).contains(&indicator_noise) {
         return Err(usage(
             format!("--indicator-noise {indicator_noise} must be at least 0 and below 1"),
             "give the relative error of the indicators, e.g. 0.05 for about ±5 %",
@@ -62,7 +62,7 @@ pub fn settings(args: &SensitivityArgs, file: &crate::criteria::SensitivityDefau
 }
 
 pub fn run(args: &SensitivityArgs, lang: Lang) -> Result<Output, Failure> {
-    let run = pipeline::run(&args.inputs.criteria, &args.inputs.data, lang)?;
+    let run = pipeline::run_with(&(&args.inputs).into(), lang)?;
     let settings = settings(args, &run.criteria.sensitivity)?;
     let bar = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(settings.draws);
@@ -87,5 +87,8 @@ pub fn run(args: &SensitivityArgs, lang: Lang) -> Result<Output, Failure> {
         let (written, _) = report::write(&run, &args.out, Some(&s))?;
         report::wrote(lang, &written)
     };
-    Ok(Output { stdout, stderr })
+    Ok(Output {
+        stdout,
+        stderr: super::notices(&run.criteria) + &stderr,
+    })
 }

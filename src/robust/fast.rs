@@ -88,11 +88,13 @@ impl Allocator {
         let n = shares.len();
         scratch.lower.clone_from(&self.lower);
         scratch.upper.clone_from(&self.upper);
-        for i in 0..n {
-            if shares[i] == 0.0 {
-                scratch.upper[i] = scratch.lower[i];
+        // A zero share never rises above its lower bound.
+        for ((s, u), l) in shares.iter().zip(scratch.upper.iter_mut()).zip(&scratch.lower) {
+            if *s == 0.0 {
+                *u = *l;
             }
         }
+        let mut warm = false;
         loop {
             let lower_sum: u64 = scratch.lower.iter().sum();
             let room: u64 = scratch.upper.iter().fold(0u64, |a, &b| a.saturating_add(b));
@@ -100,7 +102,7 @@ impl Allocator {
                 return false;
             }
             let certain = if self.method.is_divisor_method() {
-                self.divisor_method(shares, &scratch.lower, &scratch.upper, out)
+                self.divisor_method(shares, &scratch.lower, &scratch.upper, out, warm)
             } else {
                 largest_remainder(
                     shares,
@@ -131,20 +133,66 @@ impl Allocator {
                     }
                     scratch.lower[i] = 0;
                     scratch.upper[i] = 0;
+                    // The others keep their units as a start: only the freed ones move.
+                    warm = true;
                 }
                 None => return true,
             }
         }
     }
 
-    fn divisor_method(&self, w: &[f64], lower: &[u64], upper: &[u64], a: &mut Vec<u64>) -> bool {
+    /// Units the method gives to a weight worth `v` seats at the final divisor: a start that
+    /// is rarely more than a unit or two off.
+    fn units(&self, v: f64) -> u64 {
+        // `as` truncates, which is the floor for the non-negative values here.
+        let a = v as u64;
+        match self.method {
+            Method::SainteLague { .. } if v < 0.5 * self.first_divisor => 0,
+            Method::SainteLague { .. } => ((v + 0.5) as u64).max(1),
+            Method::DHondt => a,
+            Method::Adams => a + u64::from(v > a as f64),
+            Method::HuntingtonHill => a + u64::from(v > 0.0 && v > ((a * (a + 1)) as f64).sqrt()),
+            Method::LargestRemainder => a,
+        }
+    }
+
+    fn divisor_method(&self, w: &[f64], lower: &[u64], upper: &[u64], a: &mut Vec<u64>, warm: bool) -> bool {
         let n = w.len();
-        let total_w: f64 = w.iter().sum();
+        if warm && a.len() == n {
+            for i in 0..n {
+                a[i] = a[i].clamp(lower[i], upper[i]);
+            }
+            return self.fix_up(w, lower, upper, a);
+        }
+        // Seats per unit of share with the bounds in force: a few rounds of water-filling.
+        let mut x = self.total as f64 / w.iter().sum::<f64>();
+        for _ in 0..6 {
+            let (mut fixed, mut free) = (0.0, 0.0);
+            for i in 0..n {
+                let q = x * w[i];
+                if q <= lower[i] as f64 {
+                    fixed += lower[i] as f64;
+                } else if q >= upper[i] as f64 {
+                    fixed += upper[i] as f64;
+                } else {
+                    free += w[i];
+                }
+            }
+            let next = (self.total as f64 - fixed) / free;
+            if free <= 0.0 || !next.is_finite() || next == x {
+                break;
+            }
+            x = next;
+        }
         a.clear();
-        a.extend((0..n).map(|i| {
-            let guess = (self.total as f64 * w[i] / total_w).round() as u64;
-            guess.clamp(lower[i], upper[i])
-        }));
+        a.extend((0..n).map(|i| self.units(x * w[i]).clamp(lower[i], upper[i])));
+        self.fix_up(w, lower, upper, a)
+    }
+
+    /// Moves units one at a time to the strongest claim until the sum is right and no unit
+    /// withheld beats a unit given; `false` when the last two are too close to call.
+    fn fix_up(&self, w: &[f64], lower: &[u64], upper: &[u64], a: &mut [u64]) -> bool {
+        let n = w.len();
         let best_next = |a: &[u64]| -> Option<(usize, f64)> {
             let mut best: Option<(usize, f64)> = None;
             for i in 0..n {

@@ -165,6 +165,11 @@ struct Histogram {
 
 impl Histogram {
     fn add(&mut self, v: u64, times: u64) {
+        let k = v.wrapping_sub(self.start) as usize;
+        if k < self.counts.len() {
+            self.counts[k] += times;
+            return;
+        }
         if self.counts.is_empty() {
             self.start = v;
         }
@@ -451,14 +456,15 @@ impl<'a> Engine<'a> {
                 *f = (r * z - 0.5 * r * r).exp();
             }
             let pc = m.population_column;
-            for i in 0..n {
-                w.noisy_population[i] = m.population[i] * w.noise[pc * n + i];
-            }
+            let scale = |out: &mut [f64], values: &[f64], col: usize| {
+                for ((o, v), f) in out.iter_mut().zip(values).zip(&w.noise[col * n..(col + 1) * n]) {
+                    *o = v * f;
+                }
+            };
+            scale(&mut w.noisy_population, &m.population, pc);
             for (c, part) in m.parts.iter().enumerate() {
                 if let (Some(values), Some(col)) = (&part.values, part.column) {
-                    for i in 0..n {
-                        w.noisy_values[i] = values[i] * w.noise[col * n + i];
-                    }
+                    scale(&mut w.noisy_values, values, col);
                 }
                 let Ok(scaled) = share::shares_of(
                     part.basis,
@@ -499,17 +505,26 @@ impl<'a> Engine<'a> {
         let m = self.model;
         let n = m.n();
         let (seats, combined) = (&w.seats, &w.combined);
-        w.order.sort_unstable_by(|&i, &j| {
-            seats[j]
-                .cmp(&seats[i])
-                .then(combined[j].total_cmp(&combined[i]))
-                .then(i.cmp(&j))
-        });
+        // The recommendation's order: more seats first, then the larger share, then the lower
+        // kommunenummer. The order of the last draw is nearly right, so insertion sort is quick.
+        let before = |i: usize, j: usize| {
+            seats[i] > seats[j]
+                || seats[i] == seats[j] && (combined[i] > combined[j] || combined[i] == combined[j] && i < j)
+        };
+        let order = &mut w.order;
+        for k in 1..order.len() {
+            let item = order[k];
+            let mut p = k;
+            while p > 0 && before(item, order[p - 1]) {
+                order[p] = order[p - 1];
+                p -= 1;
+            }
+            order[p] = item;
+        }
         for (place, &i) in w.order.iter().enumerate() {
             t.ranks[i].add(place as u64 + 1, 1);
         }
-        for i in 0..n {
-            let a = seats[i];
+        for (i, &a) in seats.iter().enumerate() {
             t.values[i].add(a, 1);
             t.sum[i] += a;
             t.sum_sq[i] += u128::from(a) * u128::from(a);

@@ -42,8 +42,8 @@ fn differences_are_against_the_first_file_and_name_a_cause() {
         assert_eq!(v(5) != 0, !rec[6].is_empty(), "{}", &rec[1]);
         assert_eq!(v(7) != 0, !rec[8].is_empty(), "{}", &rec[1]);
         changed += usize::from(v(5) != 0);
-        for k in 0..3 {
-            sums[k] += v(2 + k);
+        for (k, sum) in sums.iter_mut().enumerate() {
+            *sum += v(2 + k);
         }
         n += 1;
     }

@@ -6,6 +6,7 @@ mod calibrate;
 mod check;
 mod common;
 mod compare;
+mod county;
 mod errors;
 mod examples;
 mod explain;

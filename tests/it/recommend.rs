@@ -128,11 +128,7 @@ fn languages() {
 #[test]
 fn a_failed_run_writes_nothing() {
     let s = Sandbox::new();
-    s.edit(
-        "data/vestland-population.csv",
-        "4602,Kinn,2026,17356",
-        "4602,Kinn,2026,x",
-    );
+    s.edit("data/norway-population.csv", "4602,Kinn,2026,17356", "4602,Kinn,2026,x");
     let r = s.run(&["recommend", "--out", "out"]);
     assert_eq!(r.code, 1);
     assert!(!s.path("out").exists());

@@ -6,6 +6,16 @@ use std::io::Read;
 use crate::common::{Sandbox, root, run};
 
 const CHARTS: [&str; 5] = ["contributions", "per-1000", "map", "against-previous", "capacity"];
+/// The files a robustness run adds to the set.
+const SENSITIVITY: [&str; 7] = [
+    "sensitivity.json",
+    "sensitivity.csv",
+    "sensitivity.md",
+    "chart-interval.svg",
+    "chart-interval.png",
+    "chart-sobol.svg",
+    "chart-sobol.png",
+];
 
 fn files() -> Vec<String> {
     let mut names: Vec<String> = [
@@ -48,11 +58,20 @@ fn writes_every_file_and_the_same_bytes_twice() {
 
 #[test]
 fn the_example_report_set_in_the_repository_is_current() {
-    // reports/2027 is the README's example: exactly what `busetting report` writes.
+    // reports/2027 is the README's example: exactly what `busetting report` writes, with the
+    // robustness run saved beside it (checked against a fresh run in sensitivity.rs).
     let out = tempfile::tempdir().unwrap();
+    fs_err::create_dir_all(out.path().join("2027")).unwrap();
+    fs_err::copy(
+        root().join("reports/2027/sensitivity.json"),
+        out.path().join("2027/sensitivity.json"),
+    )
+    .unwrap();
     let r = run(&["report", "--out", out.path().to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    for name in files() {
+    let mut all = files();
+    all.extend(SENSITIVITY.map(String::from));
+    for name in all {
         let fresh = fs_err::read(out.path().join("2027").join(&name)).unwrap();
         let committed = fs_err::read(root().join("reports/2027").join(&name)).unwrap_or_default();
         assert!(
@@ -95,7 +114,7 @@ fn the_page_has_every_municipality_chart_and_input() {
     };
     for path in [
         "criteria/default.toml",
-        "data/vestland-population.csv",
+        "data/norway-population.csv",
         "data/indicators.toml",
     ] {
         assert!(html.contains(&sha(path)), "{path}");

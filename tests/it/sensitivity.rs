@@ -171,3 +171,19 @@ fn bad_settings_are_usage_errors() {
         assert!(r.stderr.contains(words), "{}", r.stderr);
     }
 }
+
+#[test]
+fn the_example_run_in_the_repository_is_current() {
+    // reports/2027/sensitivity.json is what `busetting sensitivity` writes with its settings.
+    let committed = fs_err::read(root().join("reports/2027/sensitivity.json")).unwrap();
+    let v = parse(&committed);
+    let s = &v["settings"];
+    let draws = s["draws"].to_string();
+    let seed = s["seed"].to_string();
+    let kappa = s["spread"]["kappa"].to_string();
+    let fresh = json(&["--draws", &draws, "--seed", &seed, "--kappa", &kappa], "2");
+    assert!(
+        fresh == committed,
+        "reports/2027/sensitivity.json is out of date: run `cargo run -- sensitivity`"
+    );
+}

@@ -13,7 +13,7 @@ use crate::robust::Sensitivity;
 
 const ROW: i32 = 22;
 const NAMES: i32 = 170;
-const COLUMN: i32 = 150;
+const COLUMN: i32 = 170;
 const TOP: i32 = 110;
 
 pub fn sobol(run: &Run, s: &Sensitivity, source: &str) -> Result<Option<Chart>, String> {
@@ -31,7 +31,7 @@ pub fn sobol(run: &Run, s: &Sensitivity, source: &str) -> Result<Option<Chart>, 
         .criteria
         .iter()
         .map(|k| {
-            textwrap::wrap(&label(run, &k.id), 18)
+            textwrap::wrap(&label(run, &k.id), 24)
                 .into_iter()
                 .map(|l| l.into_owned())
                 .collect()
