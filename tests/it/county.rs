@@ -17,7 +17,13 @@ fn the_whole_country() {
     assert_eq!(rows.len(), 357);
     // The total is IMDi's national request for 2024, and the user is told so.
     let total: u64 = rows.iter().map(|r| r[3].parse::<u64>().unwrap()).sum();
-    assert!(r.stderr.contains(&format!("the total for the whole country is IMDi's request for 2024 there, {total}")), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "the total for the whole country is IMDi's request for 2024 there, {total}"
+        )),
+        "{}",
+        r.stderr
+    );
     assert_eq!(total, 36985);
     // Every county is there, Oslo first by kommunenummer and Bergen among them.
     let knrs: Vec<&str> = rows.iter().map(|r| &r[1]).collect();
@@ -26,7 +32,16 @@ fn the_whole_country() {
 
 #[test]
 fn another_county_with_its_own_total() {
-    let r = run(&["recommend", "--county", "15", "--total", "1000", "--no-write", "--format", "csv"]);
+    let r = run(&[
+        "recommend",
+        "--county",
+        "15",
+        "--total",
+        "1000",
+        "--no-write",
+        "--format",
+        "csv",
+    ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let rows = rows(&r.stdout);
     assert!(rows.iter().all(|r| r[1].starts_with("15")));
@@ -34,7 +49,11 @@ fn another_county_with_its_own_total() {
     // Ålesund and Haram have no 2022 employment rate (Ålesund was split in 2024): filled with
     // the county mean and listed.
     let table = run(&["recommend", "--county", "15", "--no-write"]);
-    assert!(table.stdout.contains("`employment_rate` manglar for 2 kommunar"), "{}", table.stdout);
+    assert!(
+        table.stdout.contains("`employment_rate` manglar for 2 kommunar"),
+        "{}",
+        table.stdout
+    );
 }
 
 #[test]
