@@ -71,6 +71,11 @@ pub struct Inputs {
     /// Another total to distribute than the criteria file's.
     #[arg(long)]
     pub total: Option<u64>,
+
+    /// One category of a criteria file with several ([[category]]); `recommend` and `report`
+    /// run them all when none is given.
+    #[arg(long)]
+    pub category: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -181,6 +181,15 @@ pub struct Criteria {
     pub sensitivity: SensitivityDefaults,
     /// What the command line changed in this file for the run, for the user to see.
     pub notices: Vec<String>,
+    /// The category, when the file has several (MODEL.md §6): each is allocated on its own.
+    pub category: Option<Category>,
+}
+
+/// One `[[category]]` of a criteria file: adults and families, unaccompanied minors.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Category {
+    pub id: String,
+    pub label: Label,
 }
 
 /// How a robustness run draws, as written in `[sensitivity]`; every key optional.
@@ -225,8 +234,30 @@ fn one_of<T: Copy>(
     }
 }
 
-/// Reads a criteria file's text. Every problem of form is reported at once.
+/// Reads a criteria file without categories (or the one category of a file). A file with
+/// several categories is an error that names them: see [`parse_all`].
 pub fn parse(file: SourceFile) -> Result<Criteria, Diags> {
+    let name = file.name.clone();
+    let mut all = parse_all(file)?;
+    if all.len() == 1 {
+        return Ok(all.remove(0));
+    }
+    let ids: Vec<&str> = all
+        .iter()
+        .filter_map(|c| c.category.as_ref().map(|k| k.id.as_str()))
+        .collect();
+    Err(Diags::from(
+        Diag::error(
+            "criteria::categories",
+            format!("{name} has {} categories: {}", ids.len(), suggest::and_list(&ids)),
+        )
+        .help("choose one with --category ID; `recommend` and `report` run every category"),
+    ))
+}
+
+/// Reads a criteria file's text: one [`Criteria`] per category, or one for a file without
+/// categories. Every problem of form is reported at once.
+pub fn parse_all(file: SourceFile) -> Result<Vec<Criteria>, Diags> {
     let text = file.text.clone();
     let doc = tomlread::parse(&file, &text)?;
     let mut diags = Diags::default();
@@ -255,21 +286,6 @@ pub fn parse(file: SourceFile) -> Result<Criteria, Diags> {
             )
             .at(&file, c.span.clone(), "not a county number")
             .help("write the fylkesnummer in quotes, e.g. county = \"46\" for Vestland"),
-        );
-    }
-    let total = root.require(
-        &mut diags,
-        "total",
-        "add the number of refugees to distribute, e.g. total = 4500",
-        Table::count,
-    );
-    if let Some(t) = &total
-        && t.value == 0
-    {
-        diags.push(
-            Diag::error("criteria::total", "`total` is 0, so there is nothing to distribute")
-                .at(&file, t.span.clone(), "must be more than 0")
-                .help("set total to the number of refugees the county is asked to settle, e.g. total = 4500"),
         );
     }
     let method_name = root.string(&mut diags, "method");
@@ -310,32 +326,138 @@ pub fn parse(file: SourceFile) -> Result<Criteria, Diags> {
     let population = root
         .string(&mut diags, "population")
         .unwrap_or_else(|| At::new("population".to_string(), 0..0));
-    let normalise = root.boolean(&mut diags, "normalise-weights").is_some_and(|b| b.value);
+    let sensitivity = match root.table(&mut diags, "sensitivity", "[sensitivity]") {
+        Some(t) => sensitivity(t, &mut diags),
+        None => SensitivityDefaults::default(),
+    };
+    let category_tables = root.tables(&mut diags, "category", "category");
+    let mut bodies: Vec<(Option<Category>, Option<Body>)> = Vec::new();
+    if category_tables.is_empty() {
+        bodies.push((None, body(&mut root, &file, &mut diags)));
+    } else {
+        for mut t in category_tables {
+            let id = t.require(
+                &mut diags,
+                "id",
+                "give the category an id, e.g. id = \"unaccompanied-minors\"",
+                Table::string,
+            );
+            if let Some(id) = &id {
+                t.rename(format!("category `{}`", id.value));
+            }
+            let label = t.string(&mut diags, "label");
+            let label_nb = t.string(&mut diags, "label-nb").map(|l| l.value);
+            let label_en = t.string(&mut diags, "label-en").map(|l| l.value);
+            let b = body(&mut t, &file, &mut diags);
+            t.finish(&mut diags);
+            let Some(id) = id else { continue };
+            let category = Category {
+                label: Label {
+                    nn: label.map_or_else(|| id.value.clone(), |l| l.value),
+                    nb: label_nb,
+                    en: label_en,
+                },
+                id: id.value,
+            };
+            bodies.push((Some(category), b));
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        for (c, _) in &bodies {
+            if let Some(c) = c {
+                if seen.contains(&c.id.as_str()) {
+                    diags.push(
+                        Diag::error("criteria::category", format!("two categories have the id `{}`", c.id))
+                            .help("give every [[category]] its own id"),
+                    );
+                }
+                seen.push(&c.id);
+            }
+        }
+    }
+    root.finish(&mut diags);
+
+    let (Some(year), Some(county), Some(method)) = (year, county, method) else {
+        return Err(diags);
+    };
+    let mut all = Vec::new();
+    for (category, b) in bodies {
+        let Some(b) = b else { continue };
+        let Some(total) = b.total else { continue };
+        all.push(Criteria {
+            file: file.clone(),
+            title: title.clone(),
+            year: year.value,
+            county: county.value.clone(),
+            total: total.value,
+            total_span: total.span,
+            method,
+            population: population.clone(),
+            criteria: b.criteria,
+            bounds: b.bounds,
+            overrides: b.overrides,
+            weight_sum: b.weight_sum,
+            normalised: b.normalised,
+            sensitivity: sensitivity.clone(),
+            notices: Vec::new(),
+            category,
+        });
+    }
+    diags.into_result(all)
+}
+
+/// What a file or one of its categories distributes, and how.
+struct Body {
+    total: Option<At<u64>>,
+    criteria: Vec<Criterion>,
+    bounds: Bounds,
+    overrides: Vec<Override>,
+    weight_sum: f64,
+    normalised: bool,
+}
+
+fn body(root: &mut Table, file: &SourceFile, diags: &mut Diags) -> Option<Body> {
+    let file = file.clone();
+    let total = root.require(
+        diags,
+        "total",
+        "add the number of refugees to distribute, e.g. total = 4500",
+        Table::count,
+    );
+    if let Some(t) = &total
+        && t.value == 0
+    {
+        diags.push(
+            Diag::error("criteria::total", "`total` is 0, so there is nothing to distribute")
+                .at(&file, t.span.clone(), "must be more than 0")
+                .help("set total to the number of refugees the county is asked to settle, e.g. total = 4500"),
+        );
+    }
+    let normalise = root.boolean(diags, "normalise-weights").is_some_and(|b| b.value);
 
     let mut criteria = Vec::new();
-    let tables = root.tables(&mut diags, "criterion", "criterion");
+    let tables = root.tables(diags, "criterion", "criterion");
     let table_count = tables.len();
-    if tables.is_empty() && !root_has(&doc, "criterion") {
+    if tables.is_empty() {
         diags.push(
-            Diag::error("criteria::no-criteria", format!("{} has no [[criterion]]", file.name))
+            Diag::error("criteria::no-criteria", format!("{} has no [[criterion]]", root.what()))
                 .help("add at least one [[criterion]] with id, basis and weight; see criteria/template.toml"),
         );
     }
     for t in tables {
-        if let Some(c) = criterion(t, &mut diags) {
+        if let Some(c) = criterion(t, diags) {
             criteria.push(c);
         }
     }
-    check_ids(&file, &criteria, &mut diags);
+    check_ids(&file, &criteria, diags);
     // Weights are only added up when every criterion could be read.
     let weight_sum = if criteria.len() == table_count {
-        check_weights(&file, &mut criteria, normalise, &mut diags)
+        check_weights(&file, &mut criteria, normalise, diags)
     } else {
         f64::NAN
     };
 
-    let bounds = match root.table(&mut diags, "bounds", "[bounds]") {
-        Some(t) => bounds(t, &mut diags),
+    let bounds = match root.table(diags, "bounds", "[bounds]") {
+        Some(t) => bounds(t, diags),
         None => Bounds {
             minimum: 0,
             minimum_if_asked: None,
@@ -344,42 +466,19 @@ pub fn parse(file: SourceFile) -> Result<Criteria, Diags> {
             per_1000_cap: None,
         },
     };
-    let sensitivity = match root.table(&mut diags, "sensitivity", "[sensitivity]") {
-        Some(t) => sensitivity(t, &mut diags),
-        None => SensitivityDefaults::default(),
-    };
     let overrides = root
-        .tables(&mut diags, "override", "override")
+        .tables(diags, "override", "override")
         .into_iter()
-        .filter_map(|t| override_rule(t, &mut diags))
+        .filter_map(|t| override_rule(t, diags))
         .collect();
-    root.finish(&mut diags);
-
-    let (Some(year), Some(county), Some(total), Some(method)) = (year, county, total, method) else {
-        return Err(diags);
-    };
-    let parsed = Criteria {
-        file,
-        title,
-        year: year.value,
-        county: county.value,
-        total: total.value,
-        total_span: total.span,
-        method,
-        population,
+    Some(Body {
+        total,
         criteria,
         bounds,
         overrides,
         weight_sum,
         normalised: normalise,
-        sensitivity,
-        notices: Vec::new(),
-    };
-    diags.into_result(parsed)
-}
-
-fn root_has(doc: &toml::Spanned<toml::de::DeTable>, key: &str) -> bool {
-    doc.get_ref().contains_key(key)
+    })
 }
 
 fn criterion(mut t: Table, diags: &mut Diags) -> Option<Criterion> {

@@ -265,6 +265,11 @@ catalogue! {
     /// `{target}` `{list}`.
     l_excluded,
     l_method,
+    /// `{year}` `{n}`.
+    g_heading,
+    g_total,
+    /// `{year}`.
+    c_categories_title,
 }
 
 pub static NN: Texts = Texts {
@@ -434,6 +439,9 @@ pub static NN: Texts = Texts {
     l_same_shares: "{a} og {b} har same delar i desse dataa, så berre summen av vektene deira er bestemt; tilpassinga gir han til {a}.",
     l_excluded: "Utan verdi i {target} og utelatne frå tilpassinga: {list}.",
     l_method: "Minste kvadrat på samla del, med vekter som er 0 eller meir og summerer til 1 (eksakt løysing av det vesle kvadratiske programmet).",
+    g_heading: "Tilråding for {year} per kategori ({n} kategoriar)",
+    g_total: "Til saman",
+    c_categories_title: "Tilråding for {year} per kategori",
 };
 
 pub static NB: Texts = Texts {
@@ -603,6 +611,9 @@ pub static NB: Texts = Texts {
     l_same_shares: "{a} og {b} har samme andeler i disse dataene, så bare summen av vektene deres er bestemt; tilpasningen gir den til {a}.",
     l_excluded: "Uten verdi i {target} og utelatt fra tilpasningen: {list}.",
     l_method: "Minste kvadraters metode på samlet andel, med vekter som er 0 eller mer og summerer til 1 (eksakt løsning av det lille kvadratiske programmet).",
+    g_heading: "Tilrådning for {year} per kategori ({n} kategorier)",
+    g_total: "Til sammen",
+    c_categories_title: "Tilrådning for {year} per kategori",
 };
 
 pub static EN: Texts = Texts {
@@ -772,6 +783,9 @@ pub static EN: Texts = Texts {
     l_same_shares: "{a} and {b} have the same shares in these data, so only the sum of their weights is determined; the fit gives it to {a}.",
     l_excluded: "No value in {target}, left out of the fit: {list}.",
     l_method: "Least squares on the combined share, with weights of 0 or more that add up to 1 (the small quadratic programme solved exactly).",
+    g_heading: "Recommendation for {year} by category ({n} categories)",
+    g_total: "Together",
+    c_categories_title: "Recommendation for {year} by category",
 };
 
 impl Lang {

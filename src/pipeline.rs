@@ -46,6 +46,8 @@ pub struct Source {
     pub county: Option<String>,
     /// `--total`: another total than the file's.
     pub total: Option<u64>,
+    /// `--category`: one category of a file with several.
+    pub category: Option<String>,
 }
 
 impl Source {
@@ -55,6 +57,7 @@ impl Source {
             data: data.to_path_buf(),
             county: None,
             total: None,
+            category: None,
         }
     }
 }
@@ -66,6 +69,7 @@ impl From<&crate::cli::Inputs> for Source {
             data: i.data.clone(),
             county: i.county.clone(),
             total: i.total,
+            category: i.category.clone(),
         }
     }
 }
@@ -80,6 +84,46 @@ pub fn read_criteria(path: &Path) -> Result<Criteria, Diags> {
     )
     .map_err(Diags::from)
     .and_then(criteria::parse)
+}
+
+/// Reads every category of a criteria file (one for a file without categories).
+pub fn read_all(path: &Path) -> Result<Vec<Criteria>, Diags> {
+    let shown = path.display().to_string();
+    data::read_text(
+        path,
+        &shown,
+        "give the criteria file with --criteria; criteria/default.toml is the shipped example",
+    )
+    .map_err(Diags::from)
+    .and_then(criteria::parse_all)
+}
+
+/// The criteria of a run: the file's, or the category chosen with `--category`.
+fn read_selected(source: &Source) -> Result<Criteria, Diags> {
+    let Some(id) = &source.category else {
+        return read_criteria(&source.criteria);
+    };
+    let all = read_all(&source.criteria)?;
+    let ids: Vec<String> = all
+        .iter()
+        .filter_map(|c| c.category.as_ref().map(|k| k.id.clone()))
+        .collect();
+    all.into_iter()
+        .find(|c| c.category.as_ref().is_some_and(|k| k.id == *id))
+        .ok_or_else(|| {
+            let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+            Diags::from(
+                Diag::error(
+                    "usage::category",
+                    format!("{} has no category `{id}`", source.criteria.display()),
+                )
+                .help(if refs.is_empty() {
+                    "the file has no [[category]]; leave out --category".to_string()
+                } else {
+                    format!("its categories are {}", crate::suggest::and_list(&refs))
+                }),
+            )
+        })
 }
 
 /// Reads and checks the criteria file and the data it needs, reporting every problem of both:
@@ -161,7 +205,10 @@ fn total(source: &Source, file_county: &str, criteria: &mut Criteria, data: &Dat
 /// As [`load`], with the command line's overrides, also loading the indicators named in
 /// `extra` (a calibration target, say).
 pub fn load_with(source: &Source, extra: &[&str]) -> Result<(Criteria, Dataset), Diags> {
-    let parsed = read_criteria(&source.criteria);
+    load_parsed(source, read_selected(source), extra)
+}
+
+fn load_parsed(source: &Source, parsed: Result<Criteria, Diags>, extra: &[&str]) -> Result<(Criteria, Dataset), Diags> {
     let folder = data::open(&source.data);
     let mut diags = Diags::default();
     match (parsed, folder) {
@@ -279,6 +326,27 @@ pub fn run(criteria_path: &Path, data_dir: &Path, lang: Lang) -> Result<Run, Dia
 /// Runs the whole pipeline with the command line's overrides.
 pub fn run_with(source: &Source, lang: Lang) -> Result<Run, Diags> {
     let (criteria, data) = load_with(source, &[])?;
+    finish(criteria, data, lang)
+}
+
+/// Runs every category of the criteria file (one run for a file without categories), reporting
+/// the problems of all of them.
+pub fn run_all(source: &Source, lang: Lang) -> Result<Vec<Run>, Diags> {
+    if source.category.is_some() {
+        return run_with(source, lang).map(|r| vec![r]);
+    }
+    let mut diags = Diags::default();
+    let mut runs = Vec::new();
+    for criteria in read_all(&source.criteria)? {
+        match load_parsed(source, Ok(criteria), &[]).and_then(|(c, d)| finish(c, d, lang)) {
+            Ok(r) => runs.push(r),
+            Err(e) => diags.extend(e),
+        }
+    }
+    if diags.has_errors() { Err(diags) } else { Ok(runs) }
+}
+
+fn finish(criteria: Criteria, data: Dataset, lang: Lang) -> Result<Run, Diags> {
     let (population, shares, limits) = prepare(&criteria, &data)?;
     let outcome = allocate::allocate(
         criteria.method,

@@ -1,26 +1,31 @@
 use crate::cli::{Format, RecommendArgs};
 use crate::commands::{Failure, Output, report};
 use crate::lang::Lang;
+use crate::pipeline::Run;
 use crate::{output, pipeline, render};
 
 pub fn run(args: &RecommendArgs, lang: Lang) -> Result<Output, Failure> {
-    let run = pipeline::run_with(&(&args.inputs).into(), lang)?;
+    let runs = pipeline::run_all(&(&args.inputs).into(), lang)?;
+    if runs.len() > 1 {
+        return categories(args, lang, &runs);
+    }
+    let run = &runs[0];
     let stdout = match args.format {
-        Format::Table => render::table::render(&run).into_bytes(),
-        Format::Csv => render::csv::render(&run),
-        Format::Json => render::json::render(&run),
+        Format::Table => render::table::render(run).into_bytes(),
+        Format::Csv => render::csv::render(run),
+        Format::Json => render::json::render(run),
     };
     let mut note = None;
     let written = if args.no_write {
         Vec::new()
     } else if args.report {
-        let (written, n) = report::write(&run, &args.out, None)?;
+        let (written, n) = report::write(run, &args.out, None)?;
         note = n;
         written
     } else {
         let files = [
-            ("recommendation.csv", render::csv::render(&run)),
-            ("recommendation.json", render::json::render(&run)),
+            ("recommendation.csv", render::csv::render(run)),
+            ("recommendation.json", render::json::render(run)),
         ];
         output::write_set(&args.out.join(run.criteria.year.to_string()), &files)?
     };
@@ -32,4 +37,57 @@ pub fn run(args: &RecommendArgs, lang: Lang) -> Result<Output, Failure> {
         stdout,
         stderr: super::notices(&run.criteria) + &stderr,
     })
+}
+
+/// A file with several categories: each category's table, then all of them together.
+fn categories(args: &RecommendArgs, lang: Lang, runs: &[Run]) -> Result<Output, Failure> {
+    use crate::render::categories as cat;
+    let stdout = match args.format {
+        Format::Table => {
+            let mut out = cat::heading(runs) + "\n\n";
+            for run in runs {
+                out.push_str(&format!("{}\n", cat::label(run)));
+                out.push_str(&render::table::render(run));
+                out.push('\n');
+            }
+            out.push_str(&render::table::terminal(&cat::grid(runs)));
+            out.push('\n');
+            out.into_bytes()
+        }
+        Format::Csv => cat::csv(runs),
+        Format::Json => {
+            let parts: Vec<serde_json::Value> = runs
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "category": cat::id(r),
+                        "label": cat::label(r),
+                        "recommendation": serde_json::from_slice::<serde_json::Value>(&render::json::render(r)).unwrap_or_default(),
+                    })
+                })
+                .collect();
+            let mut out = serde_json::to_vec_pretty(&serde_json::json!({ "categories": parts })).unwrap_or_default();
+            out.push(b'\n');
+            out
+        }
+    };
+    let written = if args.no_write {
+        Vec::new()
+    } else if args.report {
+        report::write_categories(runs, &args.out)?
+    } else {
+        let mut files = vec![("categories.csv".to_string(), cat::csv(runs))];
+        for r in runs {
+            files.push((format!("recommendation-{}.csv", cat::id(r)), render::csv::render(r)));
+            files.push((format!("recommendation-{}.json", cat::id(r)), render::json::render(r)));
+        }
+        output::write_set(&args.out.join(runs[0].criteria.year.to_string()), &files)?
+    };
+    let notices: String = runs.iter().map(|r| super::notices(&r.criteria)).collect();
+    let stderr = if written.is_empty() {
+        notices
+    } else {
+        notices + &report::wrote(lang, &written)
+    };
+    Ok(Output { stdout, stderr })
 }

@@ -10,8 +10,16 @@ use crate::robust::{self, Sensitivity};
 use crate::{output, render};
 
 pub fn run(args: &ReportArgs, lang: Lang) -> Result<Output, Failure> {
-    let run = pipeline::run_with(&(&args.inputs).into(), lang)?;
-    let (written, note) = write(&run, &args.out, None)?;
+    let runs = pipeline::run_all(&(&args.inputs).into(), lang)?;
+    if runs.len() > 1 {
+        let written = write_categories(&runs, &args.out)?;
+        return Ok(Output {
+            stdout: Vec::new(),
+            stderr: wrote(lang, &written),
+        });
+    }
+    let run = &runs[0];
+    let (written, note) = write(run, &args.out, None)?;
     Ok(Output {
         stdout: Vec::new(),
         stderr: super::notices(&run.criteria) + &note.map(|n| n + "\n").unwrap_or_default() + &wrote(lang, &written),
@@ -57,7 +65,39 @@ pub fn write(
     out: &Path,
     sensitivity: Option<&Sensitivity>,
 ) -> Result<(Vec<PathBuf>, Option<String>), Failure> {
-    let dir = out.join(run.criteria.year.to_string());
+    write_in(run, &out.join(run.criteria.year.to_string()), sensitivity)
+}
+
+/// Every category's report set in `<out>/<year>/<category>/`, and the combined table and chart
+/// in `<out>/<year>/`.
+pub fn write_categories(runs: &[Run], out: &Path) -> Result<Vec<PathBuf>, Failure> {
+    let dir = out.join(runs[0].criteria.year.to_string());
+    let mut written = Vec::new();
+    for run in runs {
+        let (w, _) = write_in(run, &dir.join(render::categories::id(run)), None)?;
+        written.extend(w);
+    }
+    let mut files = vec![
+        ("categories.csv".to_string(), render::categories::csv(runs)),
+        ("categories.md".to_string(), render::categories::markdown(runs)),
+    ];
+    let chart = render::charts::categories(runs)
+        .map_err(|e| Failure::from(Diag::error("report::chart", format!("drawing a chart failed: {e}"))))?;
+    if let Some(c) = chart {
+        files.push((format!("chart-{}.svg", c.name), c.svg.into_bytes()));
+        files.push((format!("chart-{}.png", c.name), c.png));
+    }
+    written.extend(output::write_set(&dir, &files)?);
+    Ok(written)
+}
+
+/// The report set of one run in `dir`.
+fn write_in(
+    run: &Run,
+    dir: &Path,
+    sensitivity: Option<&Sensitivity>,
+) -> Result<(Vec<PathBuf>, Option<String>), Failure> {
+    let dir = dir.to_path_buf();
     let (saved, note) = match sensitivity {
         Some(_) => (None, None),
         None => saved_sensitivity(run, &dir),

@@ -1,6 +1,7 @@
 //! Renderers: pure functions from a finished [`Run`](crate::pipeline::Run) to text or bytes.
 //! Writing them anywhere is [`crate::output`]'s job.
 
+pub mod categories;
 pub mod charts;
 pub mod csv;
 pub mod explanation;

@@ -3,6 +3,7 @@
 mod apportion;
 mod browser;
 mod calibrate;
+mod categories;
 mod check;
 mod common;
 mod compare;

@@ -492,3 +492,78 @@ pub fn dumbbell(runs: &[(String, &Run)], source: &str) -> Result<Option<Chart>, 
         }
     )))
 }
+
+/// (i) A file with several categories: each municipality's number stacked by category, ranked by
+/// the sum.
+pub fn categories(runs: &[Run], source: &str) -> Result<Option<Chart>, String> {
+    let Some(first) = runs.first() else {
+        return Ok(None);
+    };
+    let lang = first.lang;
+    let t = lang.texts();
+    let total = |knr: &str| -> u64 {
+        runs.iter()
+            .filter_map(|r| r.explanations.iter().find(|e| e.kommunenummer == knr))
+            .map(|e| e.recommendation)
+            .sum()
+    };
+    let mut rows: Vec<&Explanation> = first.explanations.iter().collect();
+    rows.sort_by(|a, b| {
+        total(&b.kommunenummer)
+            .cmp(&total(&a.kommunenummer))
+            .then(a.kommunenummer.cmp(&b.kommunenummer))
+    });
+    let n = rows.len();
+    let x_max = rows.iter().map(|e| total(&e.kommunenummer)).max().unwrap_or(1) as f64 * 1.08;
+    let title = fill(t.c_categories_title, &[("year", &first.criteria.year.to_string())]);
+    let labels: Vec<String> = runs.iter().map(crate::render::categories::label).collect();
+    Ok(Some(render!(
+        "categories",
+        title.clone(),
+        (WIDTH, height(n)),
+        |root: &DrawingArea<_, _>| -> Result<(), String> {
+            let main = with_source(root, source)?;
+            let mut chart = ranked_chart(&main, &title, 0f64..x_max, &rows, lang, t.c_persons)?;
+            for (k, e) in rows.iter().enumerate() {
+                let y = (n - 1 - k) as i32;
+                let mut x = 0.0;
+                for (c, run) in runs.iter().enumerate() {
+                    let v = run
+                        .explanations
+                        .iter()
+                        .find(|x| x.kommunenummer == e.kommunenummer)
+                        .map_or(0, |x| x.recommendation) as f64;
+                    if v > 0.0 {
+                        let mut r = Rectangle::new(
+                            [(x, SegmentValue::Exact(y)), (x + v, SegmentValue::Exact(y + 1))],
+                            PALETTE[c % PALETTE.len()].filled(),
+                        );
+                        r.set_margin(3, 3, 0, 0);
+                        chart.draw_series([r]).map_err(err)?;
+                    }
+                    x += v;
+                }
+                chart
+                    .draw_series([Text::new(
+                        lang.int(x as u64),
+                        (x + x_max * 0.005, SegmentValue::CenterOf(y)),
+                        (FAMILY, 12)
+                            .into_font()
+                            .color(&INK)
+                            .pos(Pos::new(HPos::Left, VPos::Center)),
+                    )])
+                    .map_err(err)?;
+            }
+            for (c, label) in labels.iter().enumerate() {
+                let style = PALETTE[c % PALETTE.len()].filled();
+                chart
+                    .draw_series(std::iter::empty::<Rectangle<(f64, SegmentValue<i32>)>>())
+                    .map_err(err)?
+                    .label(label.as_str())
+                    .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], style));
+            }
+            legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+            Ok(())
+        }
+    )))
+}

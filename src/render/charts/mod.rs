@@ -189,3 +189,14 @@ pub fn compare(runs: &[(String, &Run)]) -> Result<Option<Chart>, String> {
     let source = fill(t.c_source, &[("sources", &sources(first))]);
     bars::dumbbell(runs, &source)
 }
+
+/// The stacked chart of a file with several categories.
+pub fn categories(runs: &[Run]) -> Result<Option<Chart>, String> {
+    font_once();
+    let Some(first) = runs.first() else {
+        return Ok(None);
+    };
+    let t = first.lang.texts();
+    let source = fill(t.c_source, &[("sources", &sources(first))]);
+    bars::categories(runs, &source)
+}
