@@ -49,6 +49,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// Fit the weights of a criteria file to a past allocation in the data (e.g. IMDi's requests) and report how well they reproduce it.
     Calibrate(CalibrateArgs),
+    /// Recompute a published recommendation from the inputs its manifest.json names, and confirm the numbers are identical, or name what changed.
+    Verify(VerifyArgs),
     /// Apportion seats by a named method: `name,weight[,min,max]` CSV in, `name,seats` CSV out.
     Apportion(ApportionArgs),
 }
@@ -255,4 +257,11 @@ pub struct CalibrateArgs {
     /// Write a copy of the criteria file with the fitted weights here.
     #[arg(long)]
     pub write: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The folder of a report set, e.g. reports/2027 (with its manifest.json, or one folder per
+    /// category).
+    pub dir: PathBuf,
 }

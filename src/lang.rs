@@ -270,6 +270,8 @@ catalogue! {
     g_total,
     /// `{year}`.
     c_categories_title,
+    /// `{dir}` `{n}` `{files}`.
+    v_ok,
 }
 
 pub static NN: Texts = Texts {
@@ -442,6 +444,7 @@ pub static NN: Texts = Texts {
     g_heading: "Tilråding for {year} per kategori ({n} kategoriar)",
     g_total: "Til saman",
     c_categories_title: "Tilråding for {year} per kategori",
+    v_ok: "{dir}: stadfesta. Alle {n} tala er dei same når dei blir rekna om att, og ingen av dei {files} inndatafilene er endra.",
 };
 
 pub static NB: Texts = Texts {
@@ -614,6 +617,7 @@ pub static NB: Texts = Texts {
     g_heading: "Tilrådning for {year} per kategori ({n} kategorier)",
     g_total: "Til sammen",
     c_categories_title: "Tilrådning for {year} per kategori",
+    v_ok: "{dir}: bekreftet. Alle {n} tallene er de samme når de regnes om igjen, og ingen av de {files} inndatafilene er endret.",
 };
 
 pub static EN: Texts = Texts {
@@ -786,6 +790,7 @@ pub static EN: Texts = Texts {
     g_heading: "Recommendation for {year} by category ({n} categories)",
     g_total: "Together",
     c_categories_title: "Recommendation for {year} by category",
+    v_ok: "{dir}: verified. All {n} numbers are the same when recomputed, and none of the {files} input files has changed.",
 };
 
 impl Lang {

@@ -35,6 +35,7 @@ pub mod data;
 pub mod diag;
 pub mod explain;
 pub mod lang;
+pub mod manifest;
 pub mod output;
 pub mod pipeline;
 pub mod render;
@@ -57,5 +58,6 @@ pub fn run(cli: &Cli) -> Result<Output, Failure> {
         Command::Sensitivity(a) => commands::sensitivity::run(a, cli.lang),
         Command::Compare(a) => commands::compare::run(a, cli.lang),
         Command::Calibrate(a) => commands::calibrate::run(a, cli.lang),
+        Command::Verify(a) => commands::verify::run(a, cli.lang),
     }
 }

@@ -16,6 +16,8 @@ use crate::share::{self, Shares};
 
 /// A finished recommendation with everything needed to explain and render it.
 pub struct Run {
+    /// Where the inputs came from, as given on the command line.
+    pub source: Source,
     pub criteria: Criteria,
     pub data: Dataset,
     pub population: Vec<f64>,
@@ -290,12 +292,17 @@ pub fn population(criteria: &Criteria, data: &Dataset) -> Result<Vec<f64>, Diags
 /// Checks a criteria file's form and its fit to the data folder's catalogue and register, without
 /// reading any indicator.
 pub fn check_form(criteria_path: &Path, data_dir: &Path) -> Result<(), Diags> {
-    let mut criteria = read_criteria(criteria_path)?;
-    let Ok(mut folder) = data::open(data_dir) else {
-        return Ok(());
-    };
-    select(&Source::new(criteria_path, data_dir), &mut criteria, &mut folder)?;
-    criteria.check_against(&folder.catalogue, &folder.register)
+    let mut diags = Diags::default();
+    for mut criteria in read_all(criteria_path)? {
+        let Ok(mut folder) = data::open(data_dir) else {
+            return Ok(());
+        };
+        select(&Source::new(criteria_path, data_dir), &mut criteria, &mut folder)?;
+        if let Err(e) = criteria.check_against(&folder.catalogue, &folder.register) {
+            diags.extend(e);
+        }
+    }
+    diags.into_result(())
 }
 
 /// Shares and bounds: everything up to the allocation.
@@ -326,7 +333,7 @@ pub fn run(criteria_path: &Path, data_dir: &Path, lang: Lang) -> Result<Run, Dia
 /// Runs the whole pipeline with the command line's overrides.
 pub fn run_with(source: &Source, lang: Lang) -> Result<Run, Diags> {
     let (criteria, data) = load_with(source, &[])?;
-    finish(criteria, data, lang)
+    finish(source, criteria, data, lang)
 }
 
 /// Runs every category of the criteria file (one run for a file without categories), reporting
@@ -335,18 +342,26 @@ pub fn run_all(source: &Source, lang: Lang) -> Result<Vec<Run>, Diags> {
     if source.category.is_some() {
         return run_with(source, lang).map(|r| vec![r]);
     }
+    load_all(source)?
+        .into_iter()
+        .map(|(c, d)| finish(source, c, d, lang))
+        .collect::<Result<Vec<Run>, Diags>>()
+}
+
+/// Reads every category of the criteria file with its data, reporting the problems of all.
+pub fn load_all(source: &Source) -> Result<Vec<(Criteria, Dataset)>, Diags> {
     let mut diags = Diags::default();
-    let mut runs = Vec::new();
+    let mut out = Vec::new();
     for criteria in read_all(&source.criteria)? {
-        match load_parsed(source, Ok(criteria), &[]).and_then(|(c, d)| finish(c, d, lang)) {
-            Ok(r) => runs.push(r),
+        match load_parsed(source, Ok(criteria), &[]) {
+            Ok(x) => out.push(x),
             Err(e) => diags.extend(e),
         }
     }
-    if diags.has_errors() { Err(diags) } else { Ok(runs) }
+    if diags.has_errors() { Err(diags) } else { Ok(out) }
 }
 
-fn finish(criteria: Criteria, data: Dataset, lang: Lang) -> Result<Run, Diags> {
+fn finish(source: &Source, criteria: Criteria, data: Dataset, lang: Lang) -> Result<Run, Diags> {
     let (population, shares, limits) = prepare(&criteria, &data)?;
     let outcome = allocate::allocate(
         criteria.method,
@@ -361,6 +376,7 @@ fn finish(criteria: Criteria, data: Dataset, lang: Lang) -> Result<Run, Diags> {
         e.sentence = explain::sentence(lang, e, &criteria);
     }
     Ok(Run {
+        source: source.clone(),
         criteria,
         data,
         population,

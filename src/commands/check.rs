@@ -35,50 +35,16 @@ pub fn run(args: &CheckArgs, lang: Lang) -> Result<Output, Failure> {
             }
             continue;
         }
-        let (criteria, data) = match pipeline::load(path, &args.data) {
+        let loaded = match pipeline::load_all(&pipeline::Source::new(path, &args.data)) {
             Ok(x) => x,
             Err(e) => {
                 diags.extend(e);
                 continue;
             }
         };
-        let data = &data;
-        let (_, shares, limits) = match pipeline::prepare(&criteria, data) {
-            Ok(x) => x,
-            Err(e) => {
-                diags.extend(e);
-                continue;
-            }
-        };
-        let lower: Vec<u64> = limits.iter().map(|l| l.lower_value()).collect();
-        let upper: Vec<Option<u64>> = limits.iter().map(|l| l.upper_value()).collect();
-        let problem = Problem {
-            weights: &shares.combined,
-            lower: &lower,
-            upper: &upper,
-            seats: criteria.total,
-        };
-        if let Err(error) = apportion::effective_upper(&problem) {
-            diags.push(pipeline::infeasible(
-                &criteria,
-                &Infeasible {
-                    error,
-                    limits,
-                    dropped: 0,
-                },
-            ));
-            continue;
+        for (criteria, data) in &loaded {
+            check_one(criteria, data, lang, &mut diags, &mut lines);
         }
-        lines.push(fill(
-            lang.texts().check_ok,
-            &[
-                ("file", &criteria.file.name),
-                ("n", &data.register.len().to_string()),
-                ("k", &criteria.criteria.len().to_string()),
-                ("total", &lang.int(criteria.total)),
-                ("method", criteria.method.name()),
-            ],
-        ));
     }
     if diags.has_errors() {
         return Err(Failure::Input(diags));
@@ -87,4 +53,50 @@ pub fn run(args: &CheckArgs, lang: Lang) -> Result<Output, Failure> {
         stdout: (lines.join("\n") + "\n").into_bytes(),
         stderr: String::new(),
     })
+}
+
+/// Shares, bounds and their feasibility for one criteria file (or category).
+fn check_one(
+    criteria: &crate::criteria::Criteria,
+    data: &data::Dataset,
+    lang: Lang,
+    diags: &mut Diags,
+    lines: &mut Vec<String>,
+) {
+    let (_, shares, limits) = match pipeline::prepare(criteria, data) {
+        Ok(x) => x,
+        Err(e) => {
+            diags.extend(e);
+            return;
+        }
+    };
+    let lower: Vec<u64> = limits.iter().map(|l| l.lower_value()).collect();
+    let upper: Vec<Option<u64>> = limits.iter().map(|l| l.upper_value()).collect();
+    let problem = Problem {
+        weights: &shares.combined,
+        lower: &lower,
+        upper: &upper,
+        seats: criteria.total,
+    };
+    if let Err(error) = apportion::effective_upper(&problem) {
+        diags.push(pipeline::infeasible(
+            criteria,
+            &Infeasible {
+                error,
+                limits,
+                dropped: 0,
+            },
+        ));
+        return;
+    }
+    lines.push(fill(
+        lang.texts().check_ok,
+        &[
+            ("file", &criteria.file.name),
+            ("n", &data.register.len().to_string()),
+            ("k", &criteria.criteria.len().to_string()),
+            ("total", &lang.int(criteria.total)),
+            ("method", criteria.method.name()),
+        ],
+    ));
 }

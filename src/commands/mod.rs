@@ -8,6 +8,7 @@ pub mod explain;
 pub mod recommend;
 pub mod report;
 pub mod sensitivity;
+pub mod verify;
 
 use crate::diag::{Diag, Diags};
 

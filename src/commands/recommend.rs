@@ -1,6 +1,7 @@
 use crate::cli::{Format, RecommendArgs};
 use crate::commands::{Failure, Output, report};
 use crate::lang::Lang;
+use crate::manifest::{self, Manifest};
 use crate::pipeline::Run;
 use crate::{output, pipeline, render};
 
@@ -26,6 +27,7 @@ pub fn run(args: &RecommendArgs, lang: Lang) -> Result<Output, Failure> {
         let files = [
             ("recommendation.csv", render::csv::render(run)),
             ("recommendation.json", render::json::render(run)),
+            (manifest::FILE, Manifest::of(run, None).to_bytes()),
         ];
         output::write_set(&args.out.join(run.criteria.year.to_string()), &files)?
     };
@@ -76,12 +78,18 @@ fn categories(args: &RecommendArgs, lang: Lang, runs: &[Run]) -> Result<Output, 
     } else if args.report {
         report::write_categories(runs, &args.out)?
     } else {
-        let mut files = vec![("categories.csv".to_string(), cat::csv(runs))];
+        let dir = args.out.join(runs[0].criteria.year.to_string());
+        let mut written = Vec::new();
         for r in runs {
-            files.push((format!("recommendation-{}.csv", cat::id(r)), render::csv::render(r)));
-            files.push((format!("recommendation-{}.json", cat::id(r)), render::json::render(r)));
+            let files = [
+                ("recommendation.csv", render::csv::render(r)),
+                ("recommendation.json", render::json::render(r)),
+                (manifest::FILE, Manifest::of(r, None).to_bytes()),
+            ];
+            written.extend(output::write_set(&dir.join(cat::id(r)), &files)?);
         }
-        output::write_set(&args.out.join(runs[0].criteria.year.to_string()), &files)?
+        written.extend(output::write_set(&dir, &[("categories.csv", cat::csv(runs))])?);
+        written
     };
     let notices: String = runs.iter().map(|r| super::notices(&r.criteria)).collect();
     let stderr = if written.is_empty() {

@@ -40,6 +40,10 @@ pub fn report_set(
             html::render(run, charts, robust).map_err(|e| format!("report.html: {e}"))?,
         ),
     ];
+    files.push((
+        crate::manifest::FILE.to_string(),
+        crate::manifest::Manifest::of(run, robust.map(|(s, _)| s.settings)).to_bytes(),
+    ));
     let mut all: Vec<&charts::Chart> = charts.iter().collect();
     if let Some((s, extra)) = robust {
         files.push(("sensitivity.json".to_string(), robust::json(s)));

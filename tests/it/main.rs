@@ -16,3 +16,4 @@ mod properties;
 mod recommend;
 mod report;
 mod sensitivity;
+mod verify;

@@ -20,7 +20,7 @@ fn prints_all_43_ranked_and_writes_csv_and_json() {
     }
     assert_eq!(
         r.stderr,
-        "Skreiv out/2027/recommendation.csv og out/2027/recommendation.json\n"
+        "Skreiv out/2027/recommendation.csv, out/2027/recommendation.json og out/2027/manifest.json\n"
     );
     let csv = s.read("out/2027/recommendation.csv");
     assert_eq!(csv.lines().count(), 44);

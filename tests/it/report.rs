@@ -24,6 +24,7 @@ fn files() -> Vec<String> {
         "recommendation.md",
         "recommendation.xlsx",
         "report.html",
+        "manifest.json",
     ]
     .map(String::from)
     .to_vec();

@@ -1,0 +1,139 @@
+//! `busetting verify reports/<year>`: recompute a published recommendation from the inputs its
+//! manifest names, and confirm the numbers are identical, or name what changed.
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::VerifyArgs;
+use crate::commands::{Failure, Output};
+use crate::diag::{Diag, Diags};
+use crate::lang::{Lang, fill};
+use crate::manifest::{self, Manifest};
+use crate::{pipeline, robust};
+
+/// The folders to verify: `dir` itself, or each folder in it with a manifest (categories).
+fn folders(dir: &Path) -> Vec<PathBuf> {
+    if dir.join(manifest::FILE).is_file() {
+        return vec![dir.to_path_buf()];
+    }
+    let mut out: Vec<PathBuf> = fs_err::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.join(manifest::FILE).is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+fn verify_one(dir: &Path, lang: Lang) -> Result<String, Diags> {
+    let path = dir.join(manifest::FILE);
+    let shown = path.display().to_string();
+    let text = fs_err::read_to_string(&path)
+        .map_err(|e| Diags::from(Diag::error("verify::read", format!("cannot read {shown}: {e}"))))?;
+    let recorded: Manifest = serde_json::from_str(&text).map_err(|e| {
+        Diags::from(
+            Diag::error("verify::manifest", format!("{shown} is not a manifest: {e}"))
+                .help("a manifest is written by recommend, report and sensitivity; run them again"),
+        )
+    })?;
+    let run = pipeline::run_with(&recorded.source(), lang).map_err(|mut d| {
+        d.push(Diag::error(
+            "verify::rerun",
+            format!("{shown}: the inputs it names cannot be run again (above)"),
+        ));
+        d
+    })?;
+    let fresh = Manifest::of(&run, recorded.sensitivity);
+    let mut diff = manifest::compare(&recorded, &fresh);
+    if let Some(settings) = recorded.sensitivity {
+        let saved = fs_err::read(dir.join("sensitivity.json")).unwrap_or_default();
+        let again = crate::render::robust::json(&robust::analyse(&run, settings, &|_| {}));
+        diff.sensitivity_changed = saved != again;
+    }
+    if diff.is_empty() {
+        return Ok(fill(
+            lang.texts().v_ok,
+            &[
+                ("dir", &dir.display().to_string()),
+                ("n", &recorded.recommendation.len().to_string()),
+                ("files", &(recorded.inputs.len() + 1).to_string()),
+            ],
+        ));
+    }
+    let mut lines = Vec::new();
+    for (name, was, now) in &diff.files {
+        lines.push(format!(
+            "changed input: {name} (SHA-256 was {}…, now {})",
+            &was[..was.len().min(12)],
+            short(now)
+        ));
+    }
+    for (label, was, now) in &diff.numbers {
+        let show = |v: &Option<u64>| v.map_or_else(|| "absent".to_string(), |v| v.to_string());
+        lines.push(format!("changed number: {label}: {} → {}", show(was), show(now)));
+    }
+    if diff.sensitivity_changed {
+        lines.push("changed: sensitivity.json differs from a fresh robustness run with its settings".to_string());
+    }
+    if let Some((was, now)) = &diff.version {
+        lines.push(format!("made with busetting {was}, verified with {now}"));
+    }
+    let what = if diff.numbers.is_empty() {
+        "the numbers are the same, but".to_string()
+    } else {
+        format!("{} numbers differ;", diff.numbers.len())
+    };
+    Err(Diags::from(
+        Diag::error(
+            "verify::changed",
+            format!(
+                "{}: {what} not everything matches:\n{}",
+                dir.display(),
+                lines.join("\n")
+            ),
+        )
+        .help("restore the inputs the manifest names, or publish the new numbers with a new manifest"),
+    ))
+}
+
+pub fn run(args: &VerifyArgs, lang: Lang) -> Result<Output, Failure> {
+    let dirs = folders(&args.dir);
+    if dirs.is_empty() {
+        return Err(Failure::Input(Diags::from(
+            Diag::error(
+                "verify::no-manifest",
+                format!("{} has no {}", args.dir.display(), manifest::FILE),
+            )
+            .help("give the folder of a report set, e.g. reports/2027"),
+        )));
+    }
+    let mut diags = Diags::default();
+    let mut lines = String::new();
+    for d in dirs {
+        match verify_one(&d, lang) {
+            Ok(line) => {
+                lines.push_str(&line);
+                lines.push('\n');
+            }
+            Err(e) => diags.extend(e),
+        }
+    }
+    if diags.has_errors() {
+        return Err(Failure::Input(diags));
+    }
+    Ok(Output {
+        stdout: lines.into_bytes(),
+        stderr: String::new(),
+    })
+}
+
+fn short(s: &str) -> String {
+    if s.len() == 64 {
+        format!("{}…", &s[..12])
+    } else {
+        s.to_string()
+    }
+}
