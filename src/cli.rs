@@ -49,6 +49,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// Fit the weights of a criteria file to a past allocation in the data (e.g. IMDi's requests) and report how well they reproduce it.
     Calibrate(CalibrateArgs),
+    /// The series by year: IMDi's request, the decision and the number settled, with published recommendations, for the county or one municipality.
+    History(HistoryArgs),
     /// Recompute a published recommendation from the inputs its manifest.json names, and confirm the numbers are identical, or name what changed.
     Verify(VerifyArgs),
     /// Apportion seats by a named method: `name,weight[,min,max]` CSV in, `name,seats` CSV out.
@@ -264,4 +266,31 @@ pub struct VerifyArgs {
     /// The folder of a report set, e.g. reports/2027 (with its manifest.json, or one folder per
     /// category).
     pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// One municipality (number or name); the whole county when left out.
+    pub kommune: Option<String>,
+
+    #[command(flatten)]
+    pub inputs: Inputs,
+
+    /// Where published recommendations are (<OUT>/<year>/manifest.json), and where to write
+    /// history.csv and the chart.
+    #[arg(long, default_value = "reports")]
+    pub out: PathBuf,
+
+    #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
+    pub format: HistoryFormat,
+
+    /// Print only; write no files.
+    #[arg(long)]
+    pub no_write: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFormat {
+    Table,
+    Csv,
 }

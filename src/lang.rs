@@ -272,6 +272,24 @@ catalogue! {
     c_categories_title,
     /// `{dir}` `{n}` `{files}`.
     v_ok,
+    hi_county,
+    hi_country,
+    /// `{place}`.
+    hi_heading,
+    hi_year,
+    hi_request,
+    hi_decision,
+    hi_settled,
+    hi_ratio,
+    hi_mad,
+    hi_met,
+    hi_mad_rec,
+    /// `{year}` `{note}`.
+    hi_note,
+    /// `{place}` `{mad}` `{from}` `{to}`.
+    hi_summary,
+    /// `{place}`.
+    c_history_title,
 }
 
 pub static NN: Texts = Texts {
@@ -445,6 +463,20 @@ pub static NN: Texts = Texts {
     g_total: "Til saman",
     c_categories_title: "Tilråding for {year} per kategori",
     v_ok: "{dir}: stadfesta. Alle {n} tala er dei same når dei blir rekna om att, og ingen av dei {files} inndatafilene er endra.",
+    hi_county: "Heile fylket",
+    hi_country: "Heile landet",
+    hi_heading: "{place}: tilråding, oppmoding, vedtak og busette per år",
+    hi_year: "År",
+    hi_request: "IMDi-oppmoding",
+    hi_decision: "Vedtak",
+    hi_settled: "Busette",
+    hi_ratio: "Vedtak / oppmoding",
+    hi_mad: "Snittavvik vedtak–oppmoding",
+    hi_met: "Del som vedtok minst oppmodinga",
+    hi_mad_rec: "Snittavvik vedtak–tilråding",
+    hi_note: "{year}: {note}",
+    hi_summary: "{place}: vedtaket var i snitt {mad} personar frå oppmodinga ({from}–{to}).",
+    c_history_title: "{place}: tilråding, oppmoding, vedtak og busette per år",
 };
 
 pub static NB: Texts = Texts {
@@ -618,6 +650,20 @@ pub static NB: Texts = Texts {
     g_total: "Til sammen",
     c_categories_title: "Tilrådning for {year} per kategori",
     v_ok: "{dir}: bekreftet. Alle {n} tallene er de samme når de regnes om igjen, og ingen av de {files} inndatafilene er endret.",
+    hi_county: "Hele fylket",
+    hi_country: "Hele landet",
+    hi_heading: "{place}: tilrådning, anmodning, vedtak og bosatte per år",
+    hi_year: "År",
+    hi_request: "IMDi-anmodning",
+    hi_decision: "Vedtak",
+    hi_settled: "Bosatte",
+    hi_ratio: "Vedtak / anmodning",
+    hi_mad: "Snittavvik vedtak–anmodning",
+    hi_met: "Andel som vedtok minst anmodningen",
+    hi_mad_rec: "Snittavvik vedtak–tilrådning",
+    hi_note: "{year}: {note}",
+    hi_summary: "{place}: vedtaket var i snitt {mad} personer fra anmodningen ({from}–{to}).",
+    c_history_title: "{place}: tilrådning, anmodning, vedtak og bosatte per år",
 };
 
 pub static EN: Texts = Texts {
@@ -791,6 +837,20 @@ pub static EN: Texts = Texts {
     g_total: "Together",
     c_categories_title: "Recommendation for {year} by category",
     v_ok: "{dir}: verified. All {n} numbers are the same when recomputed, and none of the {files} input files has changed.",
+    hi_county: "The whole county",
+    hi_country: "The whole country",
+    hi_heading: "{place}: recommendation, request, decision and settled by year",
+    hi_year: "Year",
+    hi_request: "IMDi request",
+    hi_decision: "Decision",
+    hi_settled: "Settled",
+    hi_ratio: "Decision / request",
+    hi_mad: "Mean abs. deviation, decision–request",
+    hi_met: "Share whose decision met the request",
+    hi_mad_rec: "Mean abs. deviation, decision–recommendation",
+    hi_note: "{year}: {note}",
+    hi_summary: "{place}: the decision was on average {mad} persons from the request ({from}–{to}).",
+    c_history_title: "{place}: recommendation, request, decision and settled by year",
 };
 
 impl Lang {

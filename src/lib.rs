@@ -34,6 +34,7 @@ pub mod criteria;
 pub mod data;
 pub mod diag;
 pub mod explain;
+pub mod history;
 pub mod lang;
 pub mod manifest;
 pub mod output;
@@ -59,5 +60,6 @@ pub fn run(cli: &Cli) -> Result<Output, Failure> {
         Command::Compare(a) => commands::compare::run(a, cli.lang),
         Command::Calibrate(a) => commands::calibrate::run(a, cli.lang),
         Command::Verify(a) => commands::verify::run(a, cli.lang),
+        Command::History(a) => commands::history::run(a, cli.lang),
     }
 }

@@ -5,6 +5,7 @@ pub mod calibrate;
 pub mod check;
 pub mod compare;
 pub mod explain;
+pub mod history;
 pub mod recommend;
 pub mod report;
 pub mod sensitivity;

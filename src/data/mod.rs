@@ -91,6 +91,28 @@ pub struct Catalogue {
     pub map: Option<At<String>>,
     /// The counties the map covers, when not all: other runs have no map.
     pub map_counties: Option<Vec<String>>,
+    /// IMDi's request, the decision and the number settled, year by year (oldest first).
+    pub history: Vec<HistoryYear>,
+}
+
+/// One year of the series: the indicators holding IMDi's request, the municipality's decision
+/// and the number settled.
+#[derive(Clone, Debug)]
+pub struct HistoryYear {
+    pub year: i64,
+    pub request: Option<String>,
+    pub decision: Option<String>,
+    pub settled: Option<String>,
+    pub note: Option<String>,
+}
+
+impl HistoryYear {
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        [&self.request, &self.decision, &self.settled]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+    }
 }
 
 impl Catalogue {
@@ -118,12 +140,7 @@ impl Catalogue {
         let map = root.string(&mut diags, "map");
         let map_counties = root.strings(&mut diags, "map-counties").map(|c| c.value);
         let compare = root.table(&mut diags, "compare", "[compare]").map(|mut t| {
-            let year = t.require(
-                &mut diags,
-                "year",
-                "add the year of the figures, e.g. year = 2024",
-                Table::integer,
-            );
+            let year = t.integer(&mut diags, "year");
             let c = Compare {
                 year: year.map_or(0, |y| y.value),
                 request: t.string(&mut diags, "request"),
@@ -134,6 +151,23 @@ impl Catalogue {
             t.finish(&mut diags);
             c
         });
+        let mut history: Vec<HistoryYear> = root
+            .tables(&mut diags, "history", "history")
+            .into_iter()
+            .filter_map(|mut t| {
+                let year = t.require(&mut diags, "year", "add the year, e.g. year = 2024", Table::integer);
+                let h = HistoryYear {
+                    year: year?.value,
+                    request: t.string(&mut diags, "request").map(|v| v.value),
+                    decision: t.string(&mut diags, "decision").map(|v| v.value),
+                    settled: t.string(&mut diags, "settled").map(|v| v.value),
+                    note: t.string(&mut diags, "note").map(|v| v.value),
+                };
+                t.finish(&mut diags);
+                Some(h)
+            })
+            .collect();
+        history.sort_by_key(|h| h.year);
         let mut indicators = Vec::new();
         for (name, mut t) in root.named_tables(&mut diags, "indicator") {
             let label = t.string(&mut diags, "label");
@@ -237,6 +271,22 @@ impl Catalogue {
                 );
             }
         }
+        for h in &history {
+            for name in h.names() {
+                if !indicators.iter().any(|i| i.name == name) {
+                    diags.push(
+                        Diag::error(
+                            "catalogue::history",
+                            format!(
+                                "[[history]] for {} names `{name}`, which is not an indicator of {}",
+                                h.year, file.name
+                            ),
+                        )
+                        .help("add the indicator, or correct the name"),
+                    );
+                }
+            }
+        }
         let (Some(register), true) = (register, !diags.has_errors()) else {
             return Err(diags);
         };
@@ -246,9 +296,21 @@ impl Catalogue {
             year_column,
             county_column,
             indicators,
-            compare,
+            compare: compare.map(|mut c| {
+                // "Last year" beside the recommendation: the latest year of the series unless
+                // [compare] names its own.
+                if let Some(h) = history.last().filter(|_| c.request.is_none() && c.decision.is_none()) {
+                    let at = |v: &Option<String>| v.clone().map(|v| At::new(v, 0..0));
+                    c.year = h.year;
+                    c.request = at(&h.request);
+                    c.decision = at(&h.decision);
+                    c.settled = at(&h.settled);
+                }
+                c
+            }),
             map,
             map_counties,
+            history,
         })
     }
 }
@@ -574,7 +636,8 @@ impl Folder {
         let mut diags = Diags::default();
 
         // What to read: the wanted indicators, the comparison columns, and what they divide by.
-        let compare_names: Vec<&str> = catalogue.compare.iter().flat_map(Compare::names).collect();
+        let mut compare_names: Vec<&str> = catalogue.compare.iter().flat_map(Compare::names).collect();
+        compare_names.extend(catalogue.history.iter().flat_map(HistoryYear::names));
         let used = |name: &str| wanted.contains(&name) || compare_names.contains(&name);
         let needed: Vec<&IndicatorDef> = catalogue
             .indicators

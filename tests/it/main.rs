@@ -12,6 +12,7 @@ mod errors;
 mod examples;
 mod explain;
 mod fuzz;
+mod history;
 mod properties;
 mod recommend;
 mod report;

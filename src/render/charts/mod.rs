@@ -5,6 +5,7 @@
 
 mod bars;
 mod heat;
+mod lines;
 mod map;
 mod scatter;
 
@@ -165,6 +166,13 @@ pub fn all(run: &Run, shapes: Option<&Shapes>) -> Result<Vec<Chart>, String> {
     if let Some(chart) = scatter::capacity(run, &source)? {
         charts.push(chart);
     }
+    if !run.data.catalogue.history.is_empty() {
+        // The data's years and this run's recommendation: the same on every machine.
+        let years = crate::history::series(&run.data, std::path::Path::new(""), Some(current(run)));
+        if let Some(chart) = lines::history(run.lang, &place(run), "history", &years, &|y| y.county.clone(), &source)? {
+            charts.push(chart);
+        }
+    }
     Ok(charts)
 }
 
@@ -199,4 +207,51 @@ pub fn categories(runs: &[Run]) -> Result<Option<Chart>, String> {
     let t = first.lang.texts();
     let source = fill(t.c_source, &[("sources", &sources(first))]);
     bars::categories(runs, &source)
+}
+
+/// This run's year and numbers, for the series.
+pub fn current(run: &Run) -> (i64, std::collections::HashMap<String, u64>) {
+    (
+        run.criteria.year,
+        run.explanations
+            .iter()
+            .map(|e| (e.kommunenummer.clone(), e.recommendation))
+            .collect(),
+    )
+}
+
+/// "Heile fylket", or "Heile landet" for a run over several counties.
+pub fn place(run: &Run) -> String {
+    let t = run.lang.texts();
+    if run.data.register.county.is_some() {
+        t.hi_county
+    } else {
+        t.hi_country
+    }
+    .to_string()
+}
+
+/// The series chart for the county (`None`) or one municipality (its index in the register).
+pub fn history(
+    run: &Run,
+    years: &[crate::history::Year],
+    municipality: Option<usize>,
+) -> Result<Option<Chart>, String> {
+    font_once();
+    let t = run.lang.texts();
+    let source = fill(t.c_source, &[("sources", &sources(run))]);
+    match municipality {
+        None => lines::history(run.lang, &place(run), "history", years, &|y| y.county.clone(), &source),
+        Some(i) => {
+            let name = run.data.register.municipalities[i].name.clone();
+            lines::history(
+                run.lang,
+                &name,
+                "history-kommune",
+                years,
+                &|y| y.municipalities[i].clone(),
+                &source,
+            )
+        }
+    }
 }

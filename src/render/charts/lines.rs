@@ -1,0 +1,113 @@
+//! (j) The series by year: IMDi's request, the decision and the number settled as lines, and the
+//! recommendation as a dot, for the county or one municipality.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::{Chart, FAMILY, GRID, INK, PALETTE, err, legend, render, with_source};
+use crate::history::{Figures, Year};
+use crate::lang::{Lang, fill};
+
+const WIDTH: u32 = 1000;
+const HEIGHT: u32 = 560;
+
+/// `pick` chooses the county or one municipality's figures from each year.
+pub fn history(
+    lang: Lang,
+    place: &str,
+    name: &'static str,
+    years: &[Year],
+    pick: &dyn Fn(&Year) -> Figures,
+    source: &str,
+) -> Result<Option<Chart>, String> {
+    let t = lang.texts();
+    let points: Vec<(i64, Figures)> = years.iter().map(|y| (y.year, pick(y))).collect();
+    let max = points
+        .iter()
+        .flat_map(|(_, f)| [f.recommendation, f.request, f.decision, f.settled])
+        .flatten()
+        .fold(0.0f64, f64::max);
+    let (Some(first), Some(last)) = (points.first().map(|p| p.0), points.last().map(|p| p.0)) else {
+        return Ok(None);
+    };
+    if max <= 0.0 {
+        return Ok(None);
+    }
+    let title = fill(t.c_history_title, &[("place", place)]);
+    type Series<'a> = (&'a str, fn(&Figures) -> Option<f64>, RGBColor);
+    let series: [Series; 3] = [
+        (t.hi_request, |f| f.request, PALETTE[0]),
+        (t.hi_decision, |f| f.decision, PALETTE[1]),
+        (t.hi_settled, |f| f.settled, PALETTE[2]),
+    ];
+    Ok(Some(render!(
+        name,
+        title.clone(),
+        (WIDTH, HEIGHT),
+        |root: &DrawingArea<_, _>| -> Result<(), String> {
+            let main = with_source(root, source)?;
+            let mut chart = ChartBuilder::on(&main)
+                .caption(&title, (FAMILY, 22).into_font().color(&INK))
+                .margin(16)
+                .x_label_area_size(40)
+                .y_label_area_size(70)
+                .build_cartesian_2d((first as f64 - 0.5)..(last as f64 + 0.5), 0f64..max * 1.12)
+                .map_err(err)?;
+            chart
+                .configure_mesh()
+                .light_line_style(TRANSPARENT)
+                .bold_line_style(GRID)
+                .x_labels((last - first + 1) as usize)
+                .x_label_formatter(&|v| format!("{}", v.round() as i64))
+                .y_label_formatter(&|v| lang.num(*v, 0))
+                .label_style((FAMILY, 13))
+                .y_desc(t.c_persons)
+                .axis_desc_style((FAMILY, 15))
+                .draw()
+                .map_err(err)?;
+            for (label, get, colour) in series {
+                // Lines join consecutive years that both have the figure.
+                let known: Vec<(f64, f64)> = points
+                    .iter()
+                    .filter_map(|(y, f)| get(f).map(|v| (*y as f64, v)))
+                    .collect();
+                if known.is_empty() {
+                    continue;
+                }
+                chart
+                    .draw_series(LineSeries::new(known.clone(), colour.stroke_width(3)))
+                    .map_err(err)?
+                    .label(label)
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(3)));
+                chart
+                    .draw_series(known.iter().map(|&p| Circle::new(p, 4, colour.filled())))
+                    .map_err(err)?;
+            }
+            let recs: Vec<(f64, f64)> = points
+                .iter()
+                .filter_map(|(y, f)| f.recommendation.map(|v| (*y as f64, v)))
+                .collect();
+            if !recs.is_empty() {
+                chart
+                    .draw_series(recs.iter().map(|&p| Circle::new(p, 7, INK.filled())))
+                    .map_err(err)?
+                    .label(t.recommendation)
+                    .legend(|(x, y)| Circle::new((x + 8, y), 6, INK.filled()));
+                chart
+                    .draw_series(recs.iter().map(|&(x, v)| {
+                        Text::new(
+                            lang.num(v, 0),
+                            (x - 0.1, v),
+                            (FAMILY, 13)
+                                .into_font()
+                                .color(&INK)
+                                .pos(Pos::new(HPos::Right, VPos::Center)),
+                        )
+                    }))
+                    .map_err(err)?;
+            }
+            legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+            Ok(())
+        }
+    )))
+}
