@@ -51,6 +51,10 @@ pub enum Command {
     Calibrate(CalibrateArgs),
     /// The series by year: IMDi's request, the decision and the number settled, with published recommendations, for the county or one municipality.
     History(HistoryArgs),
+    /// Read an SSB StatBank export (CSV or JSON-stat 2.0) or a capacity-dialogue workbook into the tool's table format, reporting suppressed cells and unknown municipality codes.
+    Import(ImportArgs),
+    /// Write a form for the county's municipalities: `template capacity` is the capacity dialogue's questions as an xlsx workbook and CSV.
+    Template(TemplateArgs),
     /// Recompute a published recommendation from the inputs its manifest.json names, and confirm the numbers are identical, or name what changed.
     Verify(VerifyArgs),
     /// Apportion seats by a named method: `name,weight[,min,max]` CSV in, `name,seats` CSV out.
@@ -293,4 +297,58 @@ pub struct HistoryArgs {
 pub enum HistoryFormat {
     Table,
     Csv,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ImportKind {
+    /// From the file's extension: .json is JSON-stat, .xlsx a workbook, anything else StatBank CSV.
+    Auto,
+    StatbankCsv,
+    JsonStat,
+    Xlsx,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file as downloaded or received.
+    pub file: PathBuf,
+
+    /// The name of the value column in the table written (StatBank CSV and JSON-stat).
+    #[arg(long, default_value = "value")]
+    pub name: String,
+
+    /// What the file is.
+    #[arg(long, value_enum, default_value_t = ImportKind::Auto)]
+    pub kind: ImportKind,
+
+    /// The data folder whose register (and successors) the municipalities are checked against.
+    #[arg(long, default_value = "data")]
+    pub data: PathBuf,
+
+    /// Write the table here (e.g. data/population-2027.csv); printed when left out.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TemplateKind {
+    /// The capacity dialogue: declared capacity, dwellings, adult-education places, introduction results, comments.
+    Capacity,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    #[arg(value_enum)]
+    pub kind: TemplateKind,
+
+    /// The county (two digits).
+    #[arg(long, default_value = "46")]
+    pub county: String,
+
+    #[arg(long, default_value = "data")]
+    pub data: PathBuf,
+
+    /// The folder to write capacity-dialogue-<county>.xlsx and .csv into.
+    #[arg(long, default_value = ".")]
+    pub out: PathBuf,
 }

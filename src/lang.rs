@@ -290,6 +290,20 @@ catalogue! {
     hi_summary,
     /// `{place}`.
     c_history_title,
+    tc_dwellings,
+    tc_adult_education,
+    tc_capacity,
+    tc_intro,
+    tc_comment,
+    tc_sheet,
+    /// `{rows}` `{columns}` `{file}`.
+    im_summary,
+    /// `{count}` `{list}`.
+    im_suppressed,
+    /// `{count}` `{list}`.
+    im_unknown,
+    /// `{list}`.
+    im_mapped,
 }
 
 pub static NN: Texts = Texts {
@@ -477,6 +491,16 @@ pub static NN: Texts = Texts {
     hi_note: "{year}: {note}",
     hi_summary: "{place}: vedtaket var i snitt {mad} personar frå oppmodinga ({from}–{to}).",
     c_history_title: "{place}: tilråding, oppmoding, vedtak og busette per år",
+    tc_dwellings: "Bustader tilgjengelege for flyktningar (dwellings_available)",
+    tc_adult_education: "Plassar i vaksenopplæringa (adult_education_places)",
+    tc_capacity: "Kor mange kan kommunen busetje (declared_capacity)",
+    tc_intro: "Introduksjonsprogrammet: % i arbeid eller utdanning eitt år etter (intro_result_pct)",
+    tc_comment: "Kommentar (comment)",
+    tc_sheet: "Kapasitetsdialog",
+    im_summary: "Las {rows} rader med {columns} frå {file}.",
+    im_suppressed: "{count} skjulte eller manglande verdiar er tomme celler: {list}.",
+    im_unknown: "{count} regionar er ikkje kommunar i registeret og er utelatne: {list}.",
+    im_mapped: "Gamle kommunenummer førte over til dagens: {list}.",
 };
 
 pub static NB: Texts = Texts {
@@ -664,6 +688,16 @@ pub static NB: Texts = Texts {
     hi_note: "{year}: {note}",
     hi_summary: "{place}: vedtaket var i snitt {mad} personer fra anmodningen ({from}–{to}).",
     c_history_title: "{place}: tilrådning, anmodning, vedtak og bosatte per år",
+    tc_dwellings: "Boliger tilgjengelige for flyktninger (dwellings_available)",
+    tc_adult_education: "Plasser i voksenopplæringen (adult_education_places)",
+    tc_capacity: "Hvor mange kan kommunen bosette (declared_capacity)",
+    tc_intro: "Introduksjonsprogrammet: % i arbeid eller utdanning ett år etter (intro_result_pct)",
+    tc_comment: "Kommentar (comment)",
+    tc_sheet: "Kapasitetsdialog",
+    im_summary: "Leste {rows} rader med {columns} fra {file}.",
+    im_suppressed: "{count} skjulte eller manglende verdier er tomme celler: {list}.",
+    im_unknown: "{count} regioner er ikke kommuner i registeret og er utelatt: {list}.",
+    im_mapped: "Gamle kommunenummer ført over til dagens: {list}.",
 };
 
 pub static EN: Texts = Texts {
@@ -851,6 +885,16 @@ pub static EN: Texts = Texts {
     hi_note: "{year}: {note}",
     hi_summary: "{place}: the decision was on average {mad} persons from the request ({from}–{to}).",
     c_history_title: "{place}: recommendation, request, decision and settled by year",
+    tc_dwellings: "Dwellings available for refugees (dwellings_available)",
+    tc_adult_education: "Adult-education places (adult_education_places)",
+    tc_capacity: "How many can the municipality settle (declared_capacity)",
+    tc_intro: "Introduction programme: % in work or education a year after (intro_result_pct)",
+    tc_comment: "Comment (comment)",
+    tc_sheet: "Capacity dialogue",
+    im_summary: "Read {rows} rows with {columns} from {file}.",
+    im_suppressed: "{count} suppressed or missing values are blank cells: {list}.",
+    im_unknown: "{count} regions are not municipalities in the register and are left out: {list}.",
+    im_mapped: "Old kommunenummer carried over to today's: {list}.",
 };
 
 impl Lang {

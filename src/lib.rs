@@ -35,6 +35,7 @@ pub mod data;
 pub mod diag;
 pub mod explain;
 pub mod history;
+pub mod import;
 pub mod lang;
 pub mod manifest;
 pub mod output;
@@ -61,5 +62,7 @@ pub fn run(cli: &Cli) -> Result<Output, Failure> {
         Command::Calibrate(a) => commands::calibrate::run(a, cli.lang),
         Command::Verify(a) => commands::verify::run(a, cli.lang),
         Command::History(a) => commands::history::run(a, cli.lang),
+        Command::Import(a) => commands::import::run(a, cli.lang),
+        Command::Template(a) => commands::template::run(a, cli.lang),
     }
 }

@@ -6,9 +6,11 @@ pub mod check;
 pub mod compare;
 pub mod explain;
 pub mod history;
+pub mod import;
 pub mod recommend;
 pub mod report;
 pub mod sensitivity;
+pub mod template;
 pub mod verify;
 
 use crate::diag::{Diag, Diags};

@@ -93,6 +93,9 @@ pub struct Catalogue {
     pub map_counties: Option<Vec<String>>,
     /// IMDi's request, the decision and the number settled, year by year (oldest first).
     pub history: Vec<HistoryYear>,
+    /// A CSV file `old,new` of kommunenummer replaced by mergers and renumbering, so that
+    /// older tables join the register.
+    pub successors: Option<At<String>>,
 }
 
 /// One year of the series: the indicators holding IMDi's request, the municipality's decision
@@ -139,6 +142,7 @@ impl Catalogue {
             .map_or_else(|| "fylkesnummer".to_string(), |y| y.value);
         let map = root.string(&mut diags, "map");
         let map_counties = root.strings(&mut diags, "map-counties").map(|c| c.value);
+        let successors = root.string(&mut diags, "successors");
         let compare = root.table(&mut diags, "compare", "[compare]").map(|mut t| {
             let year = t.integer(&mut diags, "year");
             let c = Compare {
@@ -311,6 +315,7 @@ impl Catalogue {
             map,
             map_counties,
             history,
+            successors,
         })
     }
 }
@@ -341,6 +346,8 @@ pub struct Register {
     /// Municipalities in the register file outside the selection: their rows in the tables are
     /// passed over.
     pub outside: HashSet<String>,
+    /// Old kommunenummer → the one that replaced it (mergers, renumbering).
+    pub successors: BTreeMap<String, String>,
 }
 
 /// Which municipalities of the register a run covers.
@@ -515,6 +522,7 @@ impl Register {
             municipalities,
             county,
             outside: HashSet::new(),
+            successors: BTreeMap::new(),
         })
     }
 }
@@ -592,8 +600,8 @@ pub fn open(dir: &Path) -> Result<Folder, Diags> {
             d.at(&catalogue.file, catalogue.register.span.clone(), "the register")
         }
     })?;
-    let register = Register::read(&register_csv, &catalogue.county_column, &mut diags).ok_or(diags)?;
-    let inputs = vec![
+    let mut register = Register::read(&register_csv, &catalogue.county_column, &mut diags).ok_or(diags)?;
+    let mut inputs = vec![
         Input {
             name: cat_file.name.clone(),
             text: cat_file.text.clone(),
@@ -603,6 +611,36 @@ pub fn open(dir: &Path) -> Result<Folder, Diags> {
             text: register_csv.source.text.clone(),
         },
     ];
+    if let Some(file) = &catalogue.successors {
+        let csv = CsvFile::read(&dir.join(&file.value), &shown(dir, &file.value)).map_err(|d| {
+            if d.has_source() {
+                d
+            } else {
+                d.at(&catalogue.file, file.span.clone(), "named here")
+            }
+        })?;
+        let (Some(old), Some(new)) = (csv.text_column("old"), csv.text_column("new")) else {
+            return Err(Diags::from(
+                Diag::error(
+                    "data::successors",
+                    format!("{} needs columns `old` and `new`", csv.name()),
+                )
+                .at(&csv.source, csv.header_line(), "header")
+                .help("list each replaced kommunenummer and its successor: old,new"),
+            ));
+        };
+        for (row, (o, n)) in old.iter().zip(&new).enumerate() {
+            let (o, n) = (o.clone().unwrap_or_default(), n.clone().unwrap_or_default());
+            if !valid_knr(&o) || !valid_knr(&n) {
+                return Err(Diags::from(knr_problem(&csv, row, if valid_knr(&o) { &n } else { &o })));
+            }
+            register.successors.insert(o, n);
+        }
+        inputs.push(Input {
+            name: csv.name().to_string(),
+            text: csv.source.text.clone(),
+        });
+    }
     Ok(Folder {
         dir: dir.to_path_buf(),
         catalogue,
@@ -825,10 +863,20 @@ fn select_rows(
         if !wanted.contains(&year) {
             continue;
         }
-        let knr = knrs[row].clone().unwrap_or_default();
+        let mut knr = knrs[row].clone().unwrap_or_default();
         if !valid_knr(&knr) {
             problems.push(diags, knr_problem(csv, row, &knr));
             continue;
+        }
+        // A code a merger or renumbering replaced counts for its successor; two merged
+        // municipalities' rows are added up.
+        let mut merged = false;
+        if !index.contains_key(knr.as_str())
+            && !register.outside.contains(&knr)
+            && let Some(new) = register.successors.get(&knr)
+        {
+            knr = new.clone();
+            merged = true;
         }
         if register.outside.contains(&knr) {
             continue;
@@ -847,6 +895,11 @@ fn select_rows(
                 .at(&csv.source, csv.cell_span(row, KNR), "unknown kommunenummer")
                 .help("correct the number, remove the row, or add the municipality to the register"),
             );
+            continue;
+        }
+        if merged {
+            first_row.entry((knr.clone(), year)).or_insert(row);
+            rows.push((row, knr));
             continue;
         }
         if let Some(&first) = first_row.get(&(knr.clone(), year)) {
@@ -940,6 +993,25 @@ fn read_values(
         return None;
     }
     let cells = csv.text_column(column)?;
+    // Rows of merged municipalities are added up: right for counts, not for rates.
+    let single_year = ind.years.as_ref().is_none_or(|y| y.value.len() <= 1);
+    if ind.kind == IndicatorKind::Rate && single_year {
+        let mut seen = HashSet::new();
+        if let Some((_, knr)) = rows.iter().find(|(_, k)| !seen.insert(k.as_str())) {
+            diags.push(
+                Diag::error(
+                    "data::merged-rate",
+                    format!(
+                        "{} has rows of several former municipalities for {knr}, and `{}` is a rate, which cannot be added up",
+                        csv.name(),
+                        ind.name
+                    ),
+                )
+                .help("give the rate for the merged municipality, or its counts (kind = \"count\") instead"),
+            );
+            return None;
+        }
+    }
     let mut knrs: Vec<&str> = Vec::with_capacity(rows.len());
     let mut values: Vec<Option<f64>> = Vec::with_capacity(rows.len());
     let mut problems = Capped::new();

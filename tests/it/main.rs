@@ -13,6 +13,7 @@ mod examples;
 mod explain;
 mod fuzz;
 mod history;
+mod import;
 mod properties;
 mod recommend;
 mod report;

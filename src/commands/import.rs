@@ -1,0 +1,125 @@
+//! `busetting import FILE`: an SSB StatBank export (CSV or JSON-stat 2.0) or a capacity-dialogue
+//! workbook, into the tool's table format.
+
+use std::path::Path;
+
+use crate::cli::{ImportArgs, ImportKind};
+use crate::commands::{Failure, Output, report};
+use crate::data;
+use crate::diag::{Diag, Diags};
+use crate::import::{self, Imported};
+use crate::lang::{Lang, fill};
+use crate::output;
+
+fn kind_of(path: &Path, kind: ImportKind) -> ImportKind {
+    if kind != ImportKind::Auto {
+        return kind;
+    }
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase)
+        .as_deref()
+    {
+        Some("json") => ImportKind::JsonStat,
+        Some("xlsx" | "xls" | "ods") => ImportKind::Xlsx,
+        _ => ImportKind::StatbankCsv,
+    }
+}
+
+/// At most ten items, then how many more.
+fn listed(lang: Lang, items: &[String]) -> String {
+    let mut v: Vec<String> = items.iter().take(10).cloned().collect();
+    if items.len() > 10 {
+        v.push(format!("+{}", items.len() - 10));
+    }
+    lang.list(&v)
+}
+
+pub fn run(args: &ImportArgs, lang: Lang) -> Result<Output, Failure> {
+    let t = lang.texts();
+    let folder = data::open(&args.data)?;
+    let register = &folder.register;
+    let successors = &register.successors;
+    let shown = args.file.display().to_string();
+    let kind = kind_of(&args.file, args.kind);
+    let imported: Imported = match kind {
+        ImportKind::Xlsx => import::workbook(&args.file, &shown, register, successors)?,
+        _ => {
+            let bytes = fs_err::read(&args.file).map_err(|e| {
+                Diags::from(
+                    Diag::error(
+                        "import::read",
+                        format!("cannot read {shown}: {}", data::csvfile::io_reason(&e)),
+                    )
+                    .help("give the path of the file you downloaded"),
+                )
+            })?;
+            // StatBank CSV comes as UTF-8 or, from older exports, Windows-1252.
+            let text = match String::from_utf8(bytes) {
+                Ok(s) => s.trim_start_matches('\u{feff}').to_string(),
+                Err(e) => e.into_bytes().iter().map(|&b| b as char).collect(),
+            };
+            let file = crate::diag::SourceFile::new(&shown, text);
+            if kind == ImportKind::JsonStat {
+                import::json_stat(&file, register, successors, &args.name)?
+            } else {
+                import::statbank_csv(&file, register, successors, &args.name)?
+            }
+        }
+    };
+    let table = import::to_csv(&imported, register);
+    let rows = table.iter().filter(|&&b| b == b'\n').count().saturating_sub(1);
+    let mut notes = vec![fill(
+        t.im_summary,
+        &[
+            ("rows", &rows.to_string()),
+            ("columns", &lang.list(&imported.columns)),
+            ("file", &shown),
+        ],
+    )];
+    if !imported.suppressed.is_empty() {
+        let items: Vec<String> = imported
+            .suppressed
+            .iter()
+            .map(|(r, y, _, s)| match y {
+                Some(y) => format!("{r} {y} ({s})"),
+                None => format!("{r} ({s})"),
+            })
+            .collect();
+        notes.push(fill(
+            t.im_suppressed,
+            &[("count", &items.len().to_string()), ("list", &listed(lang, &items))],
+        ));
+    }
+    if !imported.unknown.is_empty() {
+        notes.push(fill(
+            t.im_unknown,
+            &[
+                ("count", &imported.unknown.len().to_string()),
+                ("list", &listed(lang, &imported.unknown)),
+            ],
+        ));
+    }
+    if !imported.mapped.is_empty() {
+        let items: Vec<String> = imported.mapped.iter().map(|(o, n)| format!("{o} → {n}")).collect();
+        notes.push(fill(t.im_mapped, &[("list", &listed(lang, &items))]));
+    }
+    let mut stderr: String = notes.iter().map(|n| format!("{n}\n")).collect();
+    let stdout = match &args.out {
+        None => table,
+        Some(path) => {
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            stderr.push_str(&report::wrote(lang, &output::write_set(dir, &[(name, table)])?));
+            Vec::new()
+        }
+    };
+    Ok(Output { stdout, stderr })
+}
