@@ -18,6 +18,12 @@
 //!    atomically.
 //!
 //! [`pipeline::run`] runs stages 1–6; [`run`] runs a whole command line.
+//!
+//! Around the pipeline: [`robust`] draws the weights (and indicators) many times for intervals
+//! and Sobol indices (MODEL.md §7); [`calibrate`] fits weights to a past allocation;
+//! [`history`] joins the years of the data's series with published recommendations (§8);
+//! [`import`] reads StatBank exports and capacity workbooks; [`manifest`] records what made a
+//! set of results so `verify` can make it again.
 
 #![warn(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
 // Diagnostics carry their source text and are returned once, on the way out; their size on the
