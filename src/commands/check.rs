@@ -89,10 +89,14 @@ fn check_one(
         ));
         return;
     }
+    let name = match &criteria.category {
+        Some(c) => format!("{} [{}]", criteria.file.name, c.id),
+        None => criteria.file.name.clone(),
+    };
     lines.push(fill(
         lang.texts().check_ok,
         &[
-            ("file", &criteria.file.name),
+            ("file", &name),
             ("n", &data.register.len().to_string()),
             ("k", &criteria.criteria.len().to_string()),
             ("total", &lang.int(criteria.total)),
