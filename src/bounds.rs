@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::criteria::{CapacityMissing, Criteria, OverrideRule};
+use crate::criteria::{Bounds, CapacityMissing, Criteria, Override, OverrideRule};
 use crate::data::Dataset;
 use crate::diag::{Diag, Diags};
 
@@ -66,12 +66,10 @@ fn tighter_upper(current: Option<Bound>, new: Bound) -> Option<Bound> {
     }
 }
 
-/// Computes every municipality's bounds, reporting every municipality whose bounds cross.
-pub fn compute(criteria: &Criteria, data: &Dataset, population: &[f64]) -> Result<Vec<Limits>, Diags> {
-    let n = data.register.len();
-    let b = &criteria.bounds;
-    let mut diags = Diags::default();
-    let mut limits: Vec<Limits> = (0..n)
+/// Every municipality's bounds from the rules of `[bounds]`, the overrides, the capacity column
+/// and the population: the tighter upper bound wins, and an override has the last word.
+pub fn limits(b: &Bounds, overrides: &[Override], capacity: Option<&[Option<f64>]>, population: &[f64]) -> Vec<Limits> {
+    let mut limits: Vec<Limits> = (0..population.len())
         .map(|_| Limits {
             lower: (b.minimum > 0).then_some(Bound {
                 value: b.minimum,
@@ -81,40 +79,15 @@ pub fn compute(criteria: &Criteria, data: &Dataset, population: &[f64]) -> Resul
             override_index: None,
         })
         .collect();
-
-    if let Some(col) = &b.capacity {
-        let values = data.table.get(&col.value).unwrap_or(&[]);
-        let mut missing = Vec::new();
+    if let Some(values) = capacity {
         for (i, v) in values.iter().enumerate() {
-            match v {
-                Some(v) => {
-                    let bound = Bound {
-                        value: v.floor() as u64,
-                        source: BoundSource::Capacity,
-                    };
-                    limits[i].upper = tighter_upper(limits[i].upper, bound);
-                }
-                None if b.capacity_missing == CapacityMissing::Error => {
-                    missing.push(data.register.municipalities[i].label())
-                }
-                None => {}
+            if let Some(v) = v {
+                let bound = Bound {
+                    value: v.floor() as u64,
+                    source: BoundSource::Capacity,
+                };
+                limits[i].upper = tighter_upper(limits[i].upper, bound);
             }
-        }
-        if !missing.is_empty() {
-            let file = data
-                .catalogue
-                .indicator(&col.value)
-                .map_or("the data", |i| i.file.value.as_str());
-            diags.push(
-                Diag::error(
-                    "bounds::capacity-missing",
-                    format!("capacity `{}` is missing for {}", col.value, missing.join(", ")),
-                )
-                .at(&criteria.file, col.span.clone(), "capacity column")
-                .help(format!(
-                    "fill in the capacity in {file}, or add capacity-missing = \"no-limit\" to [bounds]"
-                )),
-            );
         }
     }
     if let Some(cap) = b.per_1000_cap {
@@ -130,7 +103,7 @@ pub fn compute(criteria: &Criteria, data: &Dataset, population: &[f64]) -> Resul
             );
         }
     }
-    for (k, o) in criteria.overrides.iter().enumerate() {
+    for (k, o) in overrides.iter().enumerate() {
         let Some(i) = o.index else { continue };
         let l = &mut limits[i];
         l.override_index = Some(k);
@@ -163,6 +136,41 @@ pub fn compute(criteria: &Criteria, data: &Dataset, population: &[f64]) -> Resul
             }
         }
     }
+    limits
+}
+
+/// Computes every municipality's bounds, reporting every municipality whose bounds cross.
+pub fn compute(criteria: &Criteria, data: &Dataset, population: &[f64]) -> Result<Vec<Limits>, Diags> {
+    let b = &criteria.bounds;
+    let mut diags = Diags::default();
+    let capacity = b.capacity.as_ref().map(|col| data.table.get(&col.value).unwrap_or(&[]));
+    if let (Some(col), Some(values)) = (&b.capacity, capacity)
+        && b.capacity_missing == CapacityMissing::Error
+    {
+        let missing: Vec<String> = values
+            .iter()
+            .zip(&data.register.municipalities)
+            .filter(|(v, _)| v.is_none())
+            .map(|(_, m)| m.label())
+            .collect();
+        if !missing.is_empty() {
+            let file = data
+                .catalogue
+                .indicator(&col.value)
+                .map_or("the data", |i| i.file.value.as_str());
+            diags.push(
+                Diag::error(
+                    "bounds::capacity-missing",
+                    format!("capacity `{}` is missing for {}", col.value, missing.join(", ")),
+                )
+                .at(&criteria.file, col.span.clone(), "capacity column")
+                .help(format!(
+                    "fill in the capacity in {file}, or add capacity-missing = \"no-limit\" to [bounds]"
+                )),
+            );
+        }
+    }
+    let limits = limits(b, &criteria.overrides, capacity, population);
     // Municipalities whose lower bound is above their upper bound: one message each when few,
     // one message for all when many (a minimum above the per-1000 cap of every small municipality).
     let crossed: Vec<(usize, Bound, Bound)> = limits

@@ -229,6 +229,7 @@ catalogue! {
     s_driver,
     s_sobol_note,
     s_steady,
+    s_no_weight,
     /// `{steady}` `{n}` `{widest}`.
     s_summary,
     /// `{year}` `{draws}`.
@@ -449,6 +450,7 @@ pub static NN: Texts = Texts {
     s_driver: "Vekta som betyr mest (Sobol)",
     s_sobol_note: "Sobol-indeksen til eit kriterium er den delen av variasjonen i talet til kommunen som vekta til kriteriet åleine forklarar (0 = ingenting, 1 = alt).",
     s_steady: "ingen variasjon",
+    s_no_weight: "inga vekt åleine",
     s_summary: "{steady} av {n} kommunar har same tal ±1 i minst 90 % av trekka. Breiast intervall: {widest}.",
     c_interval_title: "Tilråding for {year}: 90 %-intervall over {draws} trekk av vektene",
     c_interval_axis: "Personar (strek: P5–P95, prikk: tilrådinga, strek i midten: median)",
@@ -646,6 +648,7 @@ pub static NB: Texts = Texts {
     s_driver: "Vekten som betyr mest (Sobol)",
     s_sobol_note: "Sobol-indeksen til et kriterium er den delen av variasjonen i kommunens tall som kriteriets vekt alene forklarer (0 = ingenting, 1 = alt).",
     s_steady: "ingen variasjon",
+    s_no_weight: "ingen vekt alene",
     s_summary: "{steady} av {n} kommuner har samme tall ±1 i minst 90 % av trekningene. Bredest intervall: {widest}.",
     c_interval_title: "Tilrådning for {year}: 90 %-intervall over {draws} trekninger av vektene",
     c_interval_axis: "Personer (strek: P5–P95, prikk: tilrådningen, strek i midten: median)",
@@ -843,6 +846,7 @@ pub static EN: Texts = Texts {
     s_driver: "Weight that matters most (Sobol)",
     s_sobol_note: "A criterion's Sobol index is the part of the variation in a municipality's number that the criterion's weight explains on its own (0 = none, 1 = all).",
     s_steady: "no variation",
+    s_no_weight: "no weight on its own",
     s_summary: "{steady} of {n} municipalities keep their number within ±1 in at least 90 % of the draws. Widest interval: {widest}.",
     c_interval_title: "Recommendation for {year}: 90 % interval over {draws} draws of the weights",
     c_interval_axis: "Persons (bar: P5–P95, dot: the recommendation, tick: median)",

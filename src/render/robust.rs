@@ -47,6 +47,8 @@ pub fn grid(run: &Run, s: &Sensitivity) -> Grid {
         .iter()
         .map(|r| {
             let driver = match driver(s, r) {
+                // Below 0.05 the variation comes from the indicators or from interactions.
+                Some((_, v)) if v < 0.05 => text(t.s_no_weight),
                 Some((c, v)) => text(format!("{} {}", label(run, &s.criteria[c].id), lang.num(v, 2))),
                 None => text(t.s_steady),
             };

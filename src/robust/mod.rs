@@ -11,8 +11,9 @@
 //!
 //! A criterion with weight 0 stays at 0. With indicator noise `r`, each value of each indicator a
 //! criterion reads (and the population) is multiplied by `exp(r Z − r²/2)`, `Z` standard normal: a
-//! relative error of about `r` with mean 1. Bounds stay as in the data (capacity is declared; the
-//! per-1000 cap is a rule on the registered population).
+//! relative error of about `r` with mean 1. The bounds are then redone from the drawn population
+//! (the per-1000 cap moves with it; declared capacity and overrides are the municipalities' and the
+//! county's own numbers and stay).
 //!
 //! Each draw then redoes shares, the combined share and the integer method with its bounds and
 //! minimum-if-asked ([`fast`], which falls back to the exact engine near a tie).
@@ -43,7 +44,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::allocate;
 use crate::apportion::Method;
-use crate::bounds::Limits;
+use crate::bounds::{self, Limits};
 use crate::criteria::{Basis, Direction, Scale};
 use crate::pipeline::Run;
 use crate::share;
@@ -104,6 +105,17 @@ pub struct Model {
     /// The recommendation and ranks the draws are compared with.
     pub baseline: Vec<u64>,
     pub baseline_rank: Vec<usize>,
+    /// The rules behind `limits`, to redo them when the population is drawn too (the per-1000
+    /// cap moves with it).
+    pub rules: Option<Rules>,
+}
+
+/// What the bounds are made of.
+#[derive(Clone, Debug)]
+pub struct Rules {
+    pub bounds: crate::criteria::Bounds,
+    pub overrides: Vec<crate::criteria::Override>,
+    pub capacity: Option<Vec<Option<f64>>>,
 }
 
 impl Model {
@@ -148,6 +160,16 @@ impl Model {
             parts,
             baseline: run.outcome.seats.clone(),
             baseline_rank,
+            rules: Some(Rules {
+                bounds: c.bounds.clone(),
+                overrides: c.overrides.clone(),
+                capacity: c
+                    .bounds
+                    .capacity
+                    .as_ref()
+                    .and_then(|col| run.data.table.get(&col.value))
+                    .map(<[Option<f64>]>::to_vec),
+            }),
         }
     }
 
@@ -487,9 +509,37 @@ impl<'a> Engine<'a> {
                 w.combined.iter_mut().zip(&part.shares).for_each(|(x, y)| *x += wc * y);
             }
         }
-        if !self.allocator.seats(&w.combined, &mut w.seats, &mut w.scratch) {
+        // With the population drawn, the per-1000 cap is redone from it.
+        let redone = match (&m.rules, r > 0.0) {
+            (Some(rules), true) if rules.bounds.per_1000_cap.is_some() => {
+                let limits = bounds::limits(
+                    &rules.bounds,
+                    &rules.overrides,
+                    rules.capacity.as_deref(),
+                    &w.noisy_population,
+                );
+                if limits
+                    .iter()
+                    .any(|l| l.lower_value() > l.upper_value().unwrap_or(u64::MAX))
+                {
+                    return false;
+                }
+                Some(limits)
+            }
+            _ => None,
+        };
+        let limits = redone.as_deref().unwrap_or(&m.limits);
+        let fresh;
+        let allocator = match &redone {
+            Some(l) => {
+                fresh = Allocator::new(m.method, m.total, l, m.minimum_if_asked);
+                &fresh
+            }
+            None => &self.allocator,
+        };
+        if !allocator.seats(&w.combined, &mut w.seats, &mut w.scratch) {
             tally.fallbacks += 1;
-            match allocate::allocate(m.method, m.total, &w.combined, &m.limits, m.minimum_if_asked) {
+            match allocate::allocate(m.method, m.total, &w.combined, limits, m.minimum_if_asked) {
                 Ok(outcome) => w.seats.clone_from(&outcome.seats),
                 Err(_) => return false,
             }
@@ -753,6 +803,7 @@ mod tests {
             parts: vec![part(a, 0.4), part(b, 0.4), part(c, 0.2)],
             baseline,
             baseline_rank: (1..=n).rev().collect(),
+            rules: None,
         }
     }
 

@@ -60,6 +60,34 @@ fn nothing_drawn_gives_the_recommendation_itself() {
 }
 
 #[test]
+fn indicator_noise_moves_the_per_1000_cap_with_the_population() {
+    // Weights fixed, indicators drawn: Modalen is held by its per-1000 cap (11 of 397
+    // inhabitants), and the cap follows the drawn population.
+    let v = parse(&json(
+        &["--draws", "500", "--delta", "0", "--indicator-noise", "0.05"],
+        "2",
+    ));
+    let modalen = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kommune"] == "Modalen")
+        .unwrap();
+    assert!(modalen["min"].as_u64() < modalen["max"].as_u64(), "{modalen}");
+    let w = parse(&json(
+        &["--draws", "500", "--delta", "0", "--indicator-noise", "0"],
+        "2",
+    ));
+    let fixed = w["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kommune"] == "Modalen")
+        .unwrap();
+    assert_eq!(fixed["min"], fixed["max"]);
+}
+
+#[test]
 fn intervals_hold_the_recommendation_and_add_up() {
     let v = parse(&json(&["--draws", "4000"], "2"));
     let rows = v["rows"].as_array().unwrap();
