@@ -41,6 +41,21 @@ pub fn write_set<N: AsRef<str>>(dir: &Path, files: &[(N, Vec<u8>)]) -> Result<Ve
     Ok(written)
 }
 
+/// Writes one file at `path` the same way (temporary file, then rename).
+pub fn write_file(path: &Path, bytes: Vec<u8>) -> Result<Vec<PathBuf>, Diag> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return Err(
+            Diag::error("output::write", format!("{} is not a file name", path.display()))
+                .help("give the path of a file, e.g. data/imported.csv"),
+        );
+    };
+    write_set(dir, &[(name, bytes)])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -232,20 +232,7 @@ pub fn run(args: &CalibrateArgs, lang: Lang) -> Result<Output, Failure> {
             was.join(", ")
         );
         let text = rewritten(&criteria, &d, &header);
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(std::path::Path::new("."));
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .ok_or_else(|| {
-                Failure::Usage(Diags::from(Diag::error(
-                    "usage::write",
-                    format!("--write {} is not a file name", path.display()),
-                )))
-            })?;
-        let written = output::write_set(dir, &[(name, text.into_bytes())])?;
+        let written = output::write_file(path, text.into_bytes())?;
         stderr = crate::commands::report::wrote(lang, &written);
     }
     Ok(Output {

@@ -109,15 +109,7 @@ pub fn run(args: &ImportArgs, lang: Lang) -> Result<Output, Failure> {
     let stdout = match &args.out {
         None => table,
         Some(path) => {
-            let dir = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            stderr.push_str(&report::wrote(lang, &output::write_set(dir, &[(name, table)])?));
+            stderr.push_str(&report::wrote(lang, &output::write_file(path, table)?));
             Vec::new()
         }
     };

@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use minijinja::value::Serde;
 use minijinja::{Environment, Value, context};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use super::charts::Chart;
 use super::{explanation, notes, table};
@@ -60,13 +59,6 @@ struct ChartView<'a> {
 /// Any serde value as a template value.
 fn ser<T: Serialize>(value: T) -> Value {
     Value::from(Serde(value))
-}
-
-fn sha256(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Renders the page.
@@ -178,11 +170,11 @@ pub fn render(
         .collect();
     let mut inputs = vec![InputFile {
         name: c.file.name.clone(),
-        sha256: sha256(&c.file.text),
+        sha256: crate::manifest::sha256(&c.file.text),
     }];
     inputs.extend(run.data.inputs.iter().map(|i| InputFile {
         name: i.name.clone(),
-        sha256: sha256(&i.text),
+        sha256: crate::manifest::sha256(&i.text),
     }));
     let views = |charts: &'_ [Chart]| -> Vec<Value> {
         charts
