@@ -25,7 +25,7 @@ pub struct Fit {
 }
 
 /// The most criteria the exact enumeration accepts.
-pub const MAX_CRITERIA: usize = 20;
+pub const MAX_CRITERIA: usize = 16;
 
 /// Solves `m x = b` by Gaussian elimination with partial pivoting; `None` when singular.
 fn solve(mut m: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
