@@ -76,28 +76,23 @@ impl From<&crate::cli::Inputs> for Source {
     }
 }
 
-/// Reads a criteria file and checks its form.
-pub fn read_criteria(path: &Path) -> Result<Criteria, Diags> {
-    let shown = path.display().to_string();
+fn criteria_text(path: &Path) -> Result<crate::diag::SourceFile, Diags> {
     data::read_text(
         path,
-        &shown,
+        &path.display().to_string(),
         "give the criteria file with --criteria; criteria/default.toml is the shipped example",
     )
     .map_err(Diags::from)
-    .and_then(criteria::parse)
+}
+
+/// Reads a criteria file and checks its form.
+pub fn read_criteria(path: &Path) -> Result<Criteria, Diags> {
+    criteria_text(path).and_then(criteria::parse)
 }
 
 /// Reads every category of a criteria file (one for a file without categories).
 pub fn read_all(path: &Path) -> Result<Vec<Criteria>, Diags> {
-    let shown = path.display().to_string();
-    data::read_text(
-        path,
-        &shown,
-        "give the criteria file with --criteria; criteria/default.toml is the shipped example",
-    )
-    .map_err(Diags::from)
-    .and_then(criteria::parse_all)
+    criteria_text(path).and_then(criteria::parse_all)
 }
 
 /// The criteria of a run: the file's, or the category chosen with `--category`.

@@ -84,6 +84,21 @@ pub enum Method {
 }
 
 impl Method {
+    /// Every method, Sainte-Laguë both pure and with the first divisor 1.4: for tests and
+    /// benchmarks that go through them all.
+    pub const EVERY: [Method; 6] = [
+        Method::SainteLague {
+            first_divisor: Ratio::ONE,
+        },
+        Method::SainteLague {
+            first_divisor: Ratio { num: 7, den: 5 },
+        },
+        Method::DHondt,
+        Method::HuntingtonHill,
+        Method::Adams,
+        Method::LargestRemainder,
+    ];
+
     /// Every method's name as written in criteria files and on the command line.
     pub const NAMES: [&'static str; 5] = [
         "sainte-lague",

@@ -5,21 +5,10 @@
 use std::cmp::Ordering;
 
 use busetting::apportion::exact::cmp_quotients;
-use busetting::apportion::{Method, Problem, Ratio, apportion};
+use busetting::apportion::{Method, Problem, apportion};
 use proptest::prelude::*;
 
-const METHODS: [Method; 6] = [
-    Method::SainteLague {
-        first_divisor: Ratio::ONE,
-    },
-    Method::SainteLague {
-        first_divisor: Ratio { num: 7, den: 5 },
-    },
-    Method::DHondt,
-    Method::HuntingtonHill,
-    Method::Adams,
-    Method::LargestRemainder,
-];
+const METHODS: [Method; 6] = Method::EVERY;
 
 /// A feasible problem: weights (some zero, some tied), bounds, and a total between the sums.
 fn problem() -> impl Strategy<Value = (Vec<f64>, Vec<u64>, Vec<Option<u64>>, u64)> {
