@@ -24,12 +24,15 @@ pub fn run(args: &RecommendArgs, lang: Lang) -> Result<Output, Failure> {
         note = n;
         written
     } else {
+        let dir = args.out.join(run.criteria.year.to_string());
+        // A robustness run saved beside it from the same inputs stays on the record.
+        let saved = report::saved_sensitivity(run, &dir).0.map(|s| s.settings);
         let files = [
             ("recommendation.csv", render::csv::render(run)),
             ("recommendation.json", render::json::render(run)),
-            (manifest::FILE, Manifest::of(run, None).to_bytes()),
+            (manifest::FILE, Manifest::of(run, saved).to_bytes()),
         ];
-        output::write_set(&args.out.join(run.criteria.year.to_string()), &files)?
+        output::write_set(&dir, &files)?
     };
     let mut stderr = note.map(|n| n + "\n").unwrap_or_default();
     if !written.is_empty() {

@@ -34,7 +34,7 @@ pub fn wrote(lang: Lang, written: &[PathBuf]) -> String {
 
 /// A saved robustness run in `dir`, when it was made from exactly these inputs; otherwise a
 /// note saying why it is left out.
-fn saved_sensitivity(run: &Run, dir: &Path) -> (Option<Sensitivity>, Option<String>) {
+pub fn saved_sensitivity(run: &Run, dir: &Path) -> (Option<Sensitivity>, Option<String>) {
     let path = dir.join("sensitivity.json");
     let Ok(text) = fs_err::read_to_string(&path) else {
         return (None, None);

@@ -177,3 +177,32 @@ fn overrides_and_minimum_if_asked_are_reported() {
             .contains("Overstyring for Kinn: council decision 2026-06-12")
     );
 }
+
+#[test]
+fn the_readme_command_leaves_the_example_as_it_is() {
+    // `cargo run -- recommend` writes into reports/2027, beside the example set: the files it
+    // writes must be the example's own bytes, or the README's two commands would disagree.
+    let s = Sandbox::new();
+    fs_err::create_dir_all(s.path("reports/2027")).unwrap();
+    for f in [
+        "sensitivity.json",
+        "manifest.json",
+        "recommendation.csv",
+        "recommendation.json",
+    ] {
+        fs_err::copy(
+            crate::common::root().join("reports/2027").join(f),
+            s.path(&format!("reports/2027/{f}")),
+        )
+        .unwrap();
+    }
+    let r = s.run(&["recommend"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for f in ["manifest.json", "recommendation.csv", "recommendation.json"] {
+        let committed = fs_err::read(crate::common::root().join("reports/2027").join(f)).unwrap();
+        assert!(
+            fs_err::read(s.path(&format!("reports/2027/{f}"))).unwrap() == committed,
+            "{f}"
+        );
+    }
+}
