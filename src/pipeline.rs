@@ -132,27 +132,7 @@ pub fn load(criteria_path: &Path, data_dir: &Path) -> Result<(Criteria, Dataset)
 /// The municipalities a run covers: `--county`, else the criteria file's county.
 fn select(source: &Source, criteria: &mut Criteria, folder: &mut data::Folder) -> Result<(), Diag> {
     let wanted = source.county.as_deref().unwrap_or(&criteria.county);
-    let Some(selection) = Selection::parse(wanted) else {
-        return Err(
-            Diag::error("usage::county", format!("--county `{wanted}` is not a county number"))
-                .help("give a two-digit county number (46 is Vestland), or `all` for the whole country"),
-        );
-    };
-    let counties = folder.register.counties();
-    if !folder.register.select(&selection) {
-        let list: Vec<String> = counties.iter().map(|(c, n)| format!("{c} ({n})")).collect();
-        return Err(Diag::error(
-            "data::county",
-            format!(
-                "the register {} has no municipality in county {wanted}",
-                folder.register.file.name
-            ),
-        )
-        .help(format!(
-            "its counties (with their number of municipalities) are {}",
-            list.join(", ")
-        )));
-    }
+    let selection = folder.register.select_county(wanted)?;
     if source.county.is_some() {
         criteria.county = match &selection {
             Selection::County(c) => c.clone(),

@@ -5,7 +5,7 @@ use rust_xlsxwriter::{Format, Workbook};
 
 use crate::cli::TemplateArgs;
 use crate::commands::{Failure, Output, report};
-use crate::data::{self, Selection};
+use crate::data;
 use crate::diag::Diag;
 use crate::lang::Lang;
 use crate::output;
@@ -13,21 +13,7 @@ use crate::output;
 pub fn run(args: &TemplateArgs, lang: Lang) -> Result<Output, Failure> {
     let t = lang.texts();
     let mut folder = data::open(&args.data)?;
-    let Some(selection) = Selection::parse(&args.county) else {
-        return Err(Failure::from(
-            Diag::error(
-                "usage::county",
-                format!("--county `{}` is not a county number", args.county),
-            )
-            .help("give a two-digit county number, e.g. 46 for Vestland"),
-        ));
-    };
-    if !folder.register.select(&selection) {
-        return Err(Failure::from(Diag::error(
-            "data::county",
-            format!("the register has no municipality in county {}", args.county),
-        )));
-    }
+    let selection = folder.register.select_county(&args.county)?;
     let headings = [
         "kommunenummer",
         "kommune",

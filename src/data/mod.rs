@@ -448,6 +448,30 @@ impl Register {
         !self.municipalities.is_empty()
     }
 
+    /// Keeps the municipalities of the county written as `wanted` (two digits, or `all`), with a
+    /// message that says what to write, or which counties there are, when it cannot.
+    pub fn select_county(&mut self, wanted: &str) -> Result<Selection, Diag> {
+        let Some(selection) = Selection::parse(wanted) else {
+            return Err(
+                Diag::error("usage::county", format!("--county `{wanted}` is not a county number"))
+                    .help("give a two-digit county number (46 is Vestland), or `all` for the whole country"),
+            );
+        };
+        let counties = self.counties();
+        if !self.select(&selection) {
+            let list: Vec<String> = counties.iter().map(|(c, n)| format!("{c} ({n})")).collect();
+            return Err(Diag::error(
+                "data::county",
+                format!("the register {} has no municipality in county {wanted}", self.file.name),
+            )
+            .help(format!(
+                "its counties (with their number of municipalities) are {}",
+                list.join(", ")
+            )));
+        }
+        Ok(selection)
+    }
+
     /// The counties in the register, with their number of municipalities.
     pub fn counties(&self) -> Vec<(String, usize)> {
         let mut out: BTreeMap<String, usize> = BTreeMap::new();
