@@ -54,6 +54,9 @@ pub struct IndicatorDef {
     /// The counties the file covers, when not the whole register: municipalities elsewhere
     /// have no value (and no row is expected for them).
     pub counties: Option<Vec<String>>,
+    /// The year the figures describe (`as-of`, else the latest of `years`); `None` for a figure
+    /// that does not date (an area). A backtest of year `t` uses only figures from before `t`.
+    pub as_of: Option<i64>,
 }
 
 /// IMDi's latest request, the municipality's decision, and what was settled: shown next to the
@@ -103,6 +106,8 @@ pub struct Catalogue {
 #[derive(Clone, Debug)]
 pub struct HistoryYear {
     pub year: i64,
+    /// The population on 1 January of the year.
+    pub population: Option<String>,
     pub request: Option<String>,
     pub decision: Option<String>,
     pub settled: Option<String>,
@@ -111,16 +116,81 @@ pub struct HistoryYear {
 
 impl HistoryYear {
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        [&self.request, &self.decision, &self.settled]
+        [&self.population, &self.request, &self.decision, &self.settled]
             .into_iter()
             .flatten()
             .map(String::as_str)
+    }
+
+    /// The indicator of one series in this year.
+    pub fn get(&self, series: Series) -> Option<&str> {
+        match series {
+            Series::Population => self.population.as_deref(),
+            Series::Request => self.request.as_deref(),
+            Series::Decision => self.decision.as_deref(),
+            Series::Settled => self.settled.as_deref(),
+        }
+    }
+}
+
+/// A series of the catalogue's `[[history]]`: one indicator per year. Criteria name a series
+/// relative to the recommendation's year, so the same file means the same next year and in a
+/// backtest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Series {
+    /// The population on 1 January.
+    Population,
+    /// IMDi's request (anmodning).
+    Request,
+    /// The municipality's decision (vedtak).
+    Decision,
+    /// The number settled.
+    Settled,
+}
+
+impl Series {
+    pub const EVERY: [Series; 4] = [Series::Population, Series::Request, Series::Decision, Series::Settled];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Series::Population => "population",
+            Series::Request => "request",
+            Series::Decision => "decision",
+            Series::Settled => "settled",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Series> {
+        Series::EVERY.into_iter().find(|s| s.name() == name)
     }
 }
 
 impl Catalogue {
     pub fn indicator(&self, name: &str) -> Option<&IndicatorDef> {
         self.indicators.iter().find(|i| i.name == name)
+    }
+
+    /// The indicator of `series` in `year`, when the history has that year and series.
+    pub fn series_in(&self, series: Series, year: i64) -> Option<&str> {
+        self.history.iter().find(|h| h.year == year).and_then(|h| h.get(series))
+    }
+
+    /// The first year of the history that has `series`.
+    pub fn series_start(&self, series: Series) -> Option<i64> {
+        self.history.iter().find(|h| h.get(series).is_some()).map(|h| h.year)
+    }
+
+    /// The year an indicator's figures describe, with what it divides by.
+    pub fn as_of(&self, name: &str) -> Option<i64> {
+        let ind = self.indicator(name)?;
+        let own = ind.as_of;
+        let per = ind
+            .per_1000_of
+            .as_ref()
+            .and_then(|p| self.indicator(&p.value))
+            .and_then(|p| p.as_of);
+        own.max(per)
     }
 
     pub fn parse(file: SourceFile) -> Result<Catalogue, Diags> {
@@ -162,6 +232,7 @@ impl Catalogue {
                 let year = t.require(&mut diags, "year", "add the year, e.g. year = 2024", Table::integer);
                 let h = HistoryYear {
                     year: year?.value,
+                    population: t.string(&mut diags, "population").map(|v| v.value),
                     request: t.string(&mut diags, "request").map(|v| v.value),
                     decision: t.string(&mut diags, "decision").map(|v| v.value),
                     settled: t.string(&mut diags, "settled").map(|v| v.value),
@@ -209,6 +280,29 @@ impl Catalogue {
             let source = t.string(&mut diags, "source").map(|s| s.value);
             let cite = t.string(&mut diags, "cite").map(|s| s.value);
             let counties = t.strings(&mut diags, "counties").map(|c| c.value);
+            let as_of = t.integer(&mut diags, "as-of");
+            if let Some(a) = &as_of
+                && !(1900..=2200).contains(&a.value)
+            {
+                diags.push(
+                    Diag::error(
+                        "catalogue::as-of",
+                        format!("as-of {} of {} is not a plausible year", a.value, t.what()),
+                    )
+                    .at(&file, a.span.clone(), "not a year")
+                    .help("give the year the figures describe, e.g. as-of = 2022"),
+                );
+            }
+            if let Some(series) = Series::from_name(&name.value) {
+                diags.push(
+                    Diag::error(
+                        "catalogue::series-name",
+                        format!("indicator `{}` has the name of the series `{}` of [[history]]", name.value, series.name()),
+                    )
+                    .at(&file, name.span.clone(), "a series name")
+                    .help("give the indicator a dated name, e.g. population_2026; criteria name the series itself relative to their year"),
+                );
+            }
             let years = match (year, years) {
                 (Some(y), None) => Some(At::new(vec![y.value], y.span)),
                 (None, Some(ys)) if ys.value.is_empty() => {
@@ -233,6 +327,9 @@ impl Catalogue {
             let (Some(kind), Some(csv), Some(column)) = (kind, csv, column) else {
                 continue;
             };
+            let as_of = as_of
+                .map(|a| a.value)
+                .or_else(|| years.as_ref().and_then(|y| y.value.iter().copied().max()));
             indicators.push(IndicatorDef {
                 label: Label {
                     nn: label.map_or_else(|| name.value.clone(), |l| l.value),
@@ -250,6 +347,7 @@ impl Catalogue {
                 source,
                 cite,
                 counties,
+                as_of,
             });
         }
         root.finish(&mut diags);
