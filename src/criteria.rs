@@ -8,7 +8,7 @@
 use std::ops::Range;
 
 use crate::apportion::{Method, Ratio};
-use crate::data::{Catalogue, IndicatorKind, Register};
+use crate::data::{Catalogue, IndicatorKind, Register, Series};
 use crate::diag::{Diag, Diags, SourceFile};
 use crate::lang::Lang;
 use crate::suggest;
@@ -114,6 +114,57 @@ pub struct Criterion {
     pub scale: Scale,
     pub missing: Missing,
     pub span: Range<usize>,
+    /// For a series: how many years before the recommendation's year its last year lies
+    /// (default 1: the year before).
+    pub lag: Option<At<i64>>,
+    /// For a series: how many years to take, ending at `t − lag` (default 1).
+    pub years: Option<At<i64>>,
+    /// `s_i = x_i^p / Σ x_j^p` for a share; 1 is the plain share.
+    pub power: f64,
+    pub power_span: Option<Range<usize>>,
+    /// What the criterion reads, resolved against the catalogue and the run's year by
+    /// [`Criteria::check_against`].
+    pub reads: Reads,
+}
+
+/// What a criterion reads once its column is resolved for the run's year.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reads {
+    /// `equal`, or not resolved yet.
+    Nothing,
+    /// One indicator of the catalogue, whatever the year.
+    Indicator(String),
+    /// A series of the history in these years (oldest first), with each year's indicator.
+    Series { series: Series, years: Vec<(i64, String)> },
+}
+
+impl Reads {
+    /// The indicators read.
+    pub fn names(&self) -> Vec<&str> {
+        match self {
+            Reads::Nothing => Vec::new(),
+            Reads::Indicator(n) => vec![n.as_str()],
+            Reads::Series { years, .. } => years.iter().map(|(_, n)| n.as_str()).collect(),
+        }
+    }
+
+    /// How the output names it: the indicator, or the series with its years
+    /// (`request[2026]`, `settled[2024–2026]`).
+    pub fn shown(&self) -> Option<String> {
+        match self {
+            Reads::Nothing => None,
+            Reads::Indicator(n) => Some(n.clone()),
+            Reads::Series { series, years } => {
+                let first = years.first().map_or(0, |y| y.0);
+                let last = years.last().map_or(0, |y| y.0);
+                Some(if first == last {
+                    format!("{}[{last}]", series.name())
+                } else {
+                    format!("{}[{first}–{last}]", series.name())
+                })
+            }
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -169,8 +220,12 @@ pub struct Criteria {
     pub total: u64,
     pub total_span: Range<usize>,
     pub method: Method,
-    /// The indicator used as population `P` (per-1000 figures, population-weighted criteria).
+    /// The indicator used as population `P` (per-1000 figures, population-weighted criteria):
+    /// an indicator, or the series `population` (1 January of the year before the
+    /// recommendation's).
     pub population: At<String>,
+    /// The indicator the population resolves to for the run's year.
+    pub population_column: String,
     pub criteria: Vec<Criterion>,
     pub bounds: Bounds,
     pub overrides: Vec<Override>,
@@ -206,6 +261,9 @@ pub struct SensitivityDefaults {
 }
 
 const WEIGHT_TOLERANCE: f64 = 1e-9;
+
+/// The furthest back `lag` and `years` may reach.
+pub const MAX_YEARS_BACK: i64 = 50;
 
 fn one_of<T: Copy>(
     t: &Table,
@@ -392,6 +450,7 @@ pub fn parse_all(file: SourceFile) -> Result<Vec<Criteria>, Diags> {
             total_span: total.span,
             method,
             population: population.clone(),
+            population_column: population.value.clone(),
             criteria: b.criteria,
             bounds: b.bounds,
             overrides: b.overrides,
@@ -603,10 +662,69 @@ fn criterion(mut t: Table, diags: &mut Diags) -> Option<Criterion> {
             _ => None,
         }),
     };
+    let lag = t.integer(diags, "lag");
+    let years = t.integer(diags, "years");
+    for (key, v) in [("lag", &lag), ("years", &years)] {
+        if let Some(v) = v
+            && !(1..=MAX_YEARS_BACK).contains(&v.value)
+        {
+            diags.push(
+                Diag::error(
+                    "criteria::series",
+                    format!("{key} = {} in {} is outside 1 to {MAX_YEARS_BACK}", v.value, t.what()),
+                )
+                .at(file, v.span.clone(), "out of range")
+                .help(if key == "lag" {
+                    "lag = 1 is the year before the recommendation's year, 2 the year before that"
+                } else {
+                    "years = 3 takes the mean share of the three years ending at the lag"
+                }),
+            );
+        }
+    }
+    let power = t.number(diags, "power");
+    if let Some(p) = &power
+        && !(p.value.0 > 0.0 && p.value.0 <= 1.0)
+    {
+        diags.push(
+            Diag::error(
+                "criteria::power",
+                format!("power {} in {} is outside 0 < power ≤ 1", p.value.1, t.what()),
+            )
+            .at(file, p.span.clone(), "out of range")
+            .help("power = 1 is the plain share; 0.6 gives small municipalities more per inhabitant, as IMDi's requests do"),
+        );
+    }
     let what = t.what().to_string();
     t.finish(diags);
 
     let basis = basis?;
+    if basis != Basis::Share
+        && let Some(p) = &power
+    {
+        diags.push(
+            Diag::error(
+                "criteria::power",
+                format!("power in {what} is only used with basis \"share\""),
+            )
+            .at(file, p.span.clone(), "not used")
+            .help("remove power, or use basis = \"share\" on a count"),
+        );
+    }
+    if basis == Basis::Equal {
+        for (key, v) in [("lag", &lag), ("years", &years)] {
+            if let Some(v) = v {
+                diags.push(
+                    Diag::error(
+                        "criteria::series",
+                        format!("{key} in {what} has no series to apply to: basis \"equal\" reads no column"),
+                    )
+                    .at(file, v.span.clone(), "not used")
+                    .help(format!("remove {key}")),
+                );
+            }
+        }
+    }
     match (basis, &column) {
         (Basis::Equal, Some(c)) => diags.push(
             Diag::error(
@@ -662,6 +780,11 @@ fn criterion(mut t: Table, diags: &mut Diags) -> Option<Criterion> {
         scale: scale?,
         missing: missing?,
         span,
+        lag,
+        years,
+        power: power.as_ref().map_or(1.0, |p| p.value.0),
+        power_span: power.map(|p| p.span),
+        reads: Reads::Nothing,
     })
 }
 
@@ -921,15 +1044,11 @@ fn override_rule(mut t: Table, diags: &mut Diags) -> Option<Override> {
 }
 
 impl Criteria {
-    /// The indicator columns this file reads, in order of first use.
+    /// The indicator columns this file reads for its year, in order of first use (after
+    /// [`Criteria::check_against`] has resolved the series).
     pub fn columns(&self) -> Vec<&str> {
-        let mut out: Vec<&str> = vec![self.population.value.as_str()];
-        out.extend(
-            self.criteria
-                .iter()
-                .filter_map(|c| c.column.as_ref())
-                .map(|c| c.value.as_str()),
-        );
+        let mut out: Vec<&str> = vec![self.population_column.as_str()];
+        out.extend(self.criteria.iter().flat_map(|c| c.reads.names()));
         out.extend(self.bounds.capacity.iter().map(|c| c.value.as_str()));
         let mut seen = Vec::new();
         out.retain(|c| {
@@ -962,31 +1081,71 @@ impl Criteria {
             diags.push(d);
         };
         let kind_of = |name: &str| catalogue.indicator(name).map(|i| i.kind);
+        let year = self.year;
 
-        match kind_of(&self.population.value) {
-            None if self.population.span == (0..0) => diags.push(
+        if self.population.span == (0..0)
+            && catalogue.indicator(&self.population.value).is_none()
+            && Series::from_name(&self.population.value).is_none()
+        {
+            diags.push(
                 Diag::error(
                     "criteria::population",
                     format!("{} has no indicator `population`", catalogue.file.name),
                 )
                 .help("add population = \"<indicator>\" to the criteria file, naming the population indicator"),
-            ),
-            None => unknown(&mut diags, &self.population, "population"),
-            Some(IndicatorKind::Rate) => diags.push(
-                Diag::error(
-                    "criteria::population",
-                    format!("population `{}` is a rate, not a count", self.population.value),
-                )
-                .at(&file, self.population.span.clone(), "a rate")
-                .help("name the indicator that holds the number of inhabitants"),
-            ),
-            Some(IndicatorKind::Count) => {}
+            );
+        } else {
+            match resolve(
+                catalogue,
+                &file,
+                &self.population,
+                None,
+                None,
+                year,
+                "population",
+                &mut diags,
+            ) {
+                Some(Reads::Indicator(name)) if kind_of(&name) == Some(IndicatorKind::Rate) => diags.push(
+                    Diag::error(
+                        "criteria::population",
+                        format!("population `{}` is a rate, not a count", self.population.value),
+                    )
+                    .at(&file, self.population.span.clone(), "a rate")
+                    .help("name the indicator that holds the number of inhabitants"),
+                ),
+                Some(Reads::Series { series, .. }) if series != Series::Population => diags.push(
+                    Diag::error(
+                        "criteria::population",
+                        format!("population names the series `{}`, not the population", series.name()),
+                    )
+                    .at(&file, self.population.span.clone(), "not the population")
+                    .help("write population = \"population\" (1 January of the year before the recommendation's)"),
+                ),
+                Some(r) => {
+                    if let Some(name) = r.names().last() {
+                        self.population_column = (*name).to_string();
+                    }
+                }
+                None => {}
+            }
         }
-        for c in &self.criteria {
+        for c in &mut self.criteria {
             let Some(col) = &c.column else { continue };
-            match (c.basis, kind_of(&col.value)) {
-                (_, None) => unknown(&mut diags, col, &format!("criterion `{}`", c.id)),
-                (Basis::Share, Some(IndicatorKind::Rate)) => diags.push(
+            let role = format!("criterion `{}`", c.id);
+            let Some(reads) = resolve(
+                catalogue,
+                &file,
+                col,
+                c.lag.as_ref(),
+                c.years.as_ref(),
+                year,
+                &role,
+                &mut diags,
+            ) else {
+                continue;
+            };
+            match (c.basis, &reads) {
+                (Basis::Share, Reads::Indicator(name)) if kind_of(name) == Some(IndicatorKind::Rate) => diags.push(
                     Diag::error(
                         "criteria::basis",
                         format!("criterion `{}` takes a share of `{}`, which is a rate", c.id, col.value),
@@ -994,7 +1153,7 @@ impl Criteria {
                     .at(&file, col.span.clone(), "a rate")
                     .help("shares of a rate mean nothing: use basis = \"population-weighted\" for rates"),
                 ),
-                (Basis::PopulationWeighted, Some(IndicatorKind::Count)) => diags.push(
+                (Basis::PopulationWeighted, Reads::Indicator(name)) if kind_of(name) == Some(IndicatorKind::Count) => diags.push(
                     Diag::error(
                         "criteria::basis",
                         format!(
@@ -1005,8 +1164,17 @@ impl Criteria {
                     .at(&file, col.span.clone(), "a count")
                     .help("use basis = \"share\" for counts, or a per-inhabitant rate with population-weighted"),
                 ),
+                (Basis::PopulationWeighted, Reads::Series { series: Series::Population, .. }) => diags.push(
+                    Diag::error(
+                        "criteria::basis",
+                        format!("criterion `{}` weights population by the population itself", c.id),
+                    )
+                    .at(&file, col.span.clone(), "the population")
+                    .help("population-weighted takes a series per 1000 inhabitants (request, decision, settled); for population use basis = \"share\""),
+                ),
                 _ => {}
             }
+            c.reads = reads;
         }
         if let Some(cap) = &self.bounds.capacity {
             match kind_of(&cap.value) {
@@ -1070,4 +1238,122 @@ impl Criteria {
         }
         diags.into_result(())
     }
+}
+
+/// Resolves a column for the year `t`: an indicator as it is, or a series of the history over
+/// the years `t − lag − years + 1 ..= t − lag`. Reports what cannot be resolved.
+#[allow(clippy::too_many_arguments)]
+fn resolve(
+    catalogue: &Catalogue,
+    file: &SourceFile,
+    col: &At<String>,
+    lag: Option<&At<i64>>,
+    years: Option<&At<i64>>,
+    t: i64,
+    role: &str,
+    diags: &mut Diags,
+) -> Option<Reads> {
+    if catalogue.indicator(&col.value).is_some() {
+        for (key, v) in [("lag", lag), ("years", years)] {
+            if let Some(v) = v {
+                diags.push(
+                    Diag::error(
+                        "criteria::series",
+                        format!("{key} in {role} needs a series, but `{}` is an indicator of one date", col.value),
+                    )
+                    .at(file, v.span.clone(), "not used")
+                    .help(format!(
+                        "name a series of the history ({}) to count back from the recommendation's year, or remove {key}",
+                        series_list()
+                    )),
+                );
+            }
+        }
+        return Some(Reads::Indicator(col.value.clone()));
+    }
+    let Some(series) = Series::from_name(&col.value) else {
+        let mut names: Vec<&str> = catalogue.indicators.iter().map(|i| i.name.as_str()).collect();
+        names.extend(Series::EVERY.iter().map(|s| s.name()));
+        let mut d = Diag::error(
+            "criteria::unknown-column",
+            format!(
+                "`{}` ({role}) is neither an indicator nor a series in {}",
+                col.value, catalogue.file.name
+            ),
+        )
+        .at(file, col.span.clone(), "unknown column");
+        d = match suggest::did_you_mean(&col.value, names.iter().copied()) {
+            Some(s) => d.help(s),
+            None => d.help(format!(
+                "the series are {}; the indicators are listed in {}",
+                series_list(),
+                catalogue.file.name
+            )),
+        };
+        diags.push(d);
+        return None;
+    };
+    let lag_n = lag.map_or(1, |l| l.value);
+    let count = years.map_or(1, |y| y.value);
+    if !(1..=MAX_YEARS_BACK).contains(&lag_n) || !(1..=MAX_YEARS_BACK).contains(&count) {
+        return None;
+    }
+    let last = t - lag_n;
+    let first = last - count + 1;
+    let start = catalogue.series_start(series);
+    let mut out = Vec::new();
+    for y in first..=last {
+        match catalogue.series_in(series, y) {
+            Some(name) => out.push((y, name.to_string())),
+            None => {
+                let at = years.or(lag).map_or(col.span.clone(), |v| v.span.clone());
+                let window = if first == last {
+                    last.to_string()
+                } else {
+                    format!("{first}–{last}")
+                };
+                let reach = match (lag, years) {
+                    (Some(l), Some(k)) => format!("{window}, lag = {} and years = {} from {t}", l.value, k.value),
+                    (None, Some(k)) => format!("{window}, years = {} from {t}", k.value),
+                    (Some(l), None) => format!("{window}, lag = {} from {t}", l.value),
+                    (None, None) => format!("{window}, the year before {t}"),
+                };
+                let d = match start {
+                    Some(start) if y < start => Diag::error(
+                        "criteria::series-year",
+                        format!(
+                            "{role} reads `{}` for {reach}, but its history in {} starts in {start}",
+                            series.name(),
+                            catalogue.file.name
+                        ),
+                    )
+                    .at(file, at, format!("reaches back to {y}"))
+                    .help("take fewer years or a shorter lag, or add the earlier years to the [[history]] of the catalogue"),
+                    _ => Diag::error(
+                        "criteria::series-year",
+                        format!(
+                            "{role} reads `{}` for {reach}, but the [[history]] of {} has no `{}` for {y}",
+                            series.name(),
+                            catalogue.file.name,
+                            series.name()
+                        ),
+                    )
+                    .at(file, at, format!("needs {y}"))
+                    .help(format!(
+                        "add {} = \"<indicator>\" to the [[history]] of year = {y} in {} (with its indicator), or correct the year of the criteria file",
+                        series.name(),
+                        catalogue.file.name
+                    )),
+                };
+                diags.push(d);
+                return None;
+            }
+        }
+    }
+    Some(Reads::Series { series, years: out })
+}
+
+fn series_list() -> String {
+    let names: Vec<&str> = Series::EVERY.iter().map(|s| s.name()).collect();
+    suggest::and_list(&names)
 }

@@ -32,6 +32,11 @@ pub struct Contribution {
     pub share: f64,
     /// `T · w · s`, in persons.
     pub persons: f64,
+    /// For a share with a power below 1: the share and persons the plain share would give.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plain_share: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plain_persons: Option<f64>,
 }
 
 /// One step of the margin: how far the combined share must move for the number to change.
@@ -184,7 +189,7 @@ pub fn explain(
             .map(|((c, cs), r)| Contribution {
                 criterion: c.id.clone(),
                 weight: c.weight,
-                column: c.column.as_ref().map(|c| c.value.clone()),
+                column: c.reads.shown(),
                 value: cs
                     .values
                     .as_ref()
@@ -195,6 +200,8 @@ pub fn explain(
                 factor: cs.factors[i],
                 share: cs.shares[i],
                 persons: t * c.weight * cs.shares[i],
+                plain_share: cs.plain.as_ref().map(|p| p[i]),
+                plain_persons: cs.plain.as_ref().map(|p| t * c.weight * p[i]),
             })
             .collect();
         let q = t * s[i];

@@ -237,7 +237,7 @@ fn load_parsed(source: &Source, parsed: Result<Criteria, Diags>, extra: &[&str])
 
 /// The population column, complete and positive.
 pub fn population(criteria: &Criteria, data: &Dataset) -> Result<Vec<f64>, Diags> {
-    let values = data.table.get(&criteria.population.value).unwrap_or(&[]);
+    let values = data.table.get(&criteria.population_column).unwrap_or(&[]);
     let bad: Vec<String> = values
         .iter()
         .zip(&data.register.municipalities)
@@ -249,14 +249,14 @@ pub fn population(criteria: &Criteria, data: &Dataset) -> Result<Vec<f64>, Diags
     }
     let file = data
         .catalogue
-        .indicator(&criteria.population.value)
+        .indicator(&criteria.population_column)
         .map_or("the data", |i| i.file.value.as_str());
     Err(Diags::from(
         Diag::error(
             "data::population",
             format!(
                 "population `{}` is missing or 0 for {}",
-                criteria.population.value,
+                criteria.population_column,
                 bad.join(", ")
             ),
         )

@@ -1,6 +1,6 @@
 //! Stage 3: from each criterion to a share vector, and the combined share (MODEL.md §2).
 
-use crate::criteria::{Basis, Criteria, Criterion, Direction, Missing, Scale};
+use crate::criteria::{Basis, Criteria, Criterion, Direction, Missing, Reads, Scale};
 use crate::data::Dataset;
 use crate::diag::{Diag, Diags};
 
@@ -29,6 +29,9 @@ pub struct CriterionShares {
     pub factors: Vec<f64>,
     /// `s_i`, adding up to 1.
     pub shares: Vec<f64>,
+    /// The shares the criterion would give without its power (`power < 1` only): what the
+    /// power moved.
+    pub plain: Option<Vec<f64>>,
 }
 
 /// A criterion's factors `g(x_i)`, shares `s_i` and county mean.
@@ -37,6 +40,25 @@ pub struct Scaled {
     pub factors: Vec<f64>,
     pub shares: Vec<f64>,
     pub mean: Option<f64>,
+}
+
+/// As [`shares_of`], with a share raised to `power` (`s_i = x_i^p / Σ x_j^p`); other bases
+/// ignore the power.
+pub fn shares_powered(
+    basis: Basis,
+    direction: Direction,
+    scale: Scale,
+    power: f64,
+    values: &[f64],
+    population: &[f64],
+) -> Result<Scaled, ShareError> {
+    if basis != Basis::Share || power == 1.0 {
+        return shares_of(basis, direction, scale, values, population);
+    }
+    let raised: Vec<f64> = values.iter().map(|x| x.powf(power)).collect();
+    let mut scaled = shares_of(basis, direction, scale, &raised, population)?;
+    scaled.mean = Some(values.iter().sum::<f64>() / values.len().max(1) as f64);
+    Ok(scaled)
 }
 
 /// The share vector of one criterion over complete values (MODEL.md §2).
@@ -215,43 +237,97 @@ fn criterion(criteria: &Criteria, c: &Criterion, data: &Dataset, population: &[f
         }
         list.join(", ")
     };
-    let (values, filled, fill_value) = match &c.column {
-        None => (None, Vec::new(), None),
-        Some(col) => {
-            let raw = data.table.get(&col.value).unwrap_or(&[]);
-            let file = data
-                .catalogue
-                .indicator(&col.value)
-                .map_or("the data", |i| i.file.value.as_str());
+    let missing_error = |name: &str, missing: &[usize]| {
+        let file = data
+            .catalogue
+            .indicator(name)
+            .map_or("the data", |i| i.file.value.as_str());
+        let col = c.column.as_ref();
+        Diag::error(
+            "share::missing",
+            format!(
+                "criterion `{}` needs `{name}`, but it is missing for {} {}: {}",
+                c.id,
+                missing.len(),
+                if missing.len() == 1 { "municipality" } else { "municipalities" },
+                names(missing)
+            ),
+        )
+        .at(&criteria.file, col.map_or(c.span.clone(), |c| c.span.clone()), "no value for some municipalities")
+        .help(format!(
+            "fill the cells in {file}, or add missing = \"county-mean\" (counts them as average) or missing = \"zero\" to the criterion"
+        ))
+    };
+    let (values, filled, fill_value) = match &c.reads {
+        Reads::Nothing => (None, Vec::new(), None),
+        Reads::Indicator(name) => {
+            let raw = data.table.get(name).unwrap_or(&[]);
             match fill(raw, c.missing, c.basis, population) {
                 Ok(f) => (Some(f.values), f.filled, f.value),
-                Err(missing) => {
-                    return Err(Diag::error(
-                        "share::missing",
-                        format!(
-                            "criterion `{}` needs `{}`, but it is missing for {} {}: {}",
-                            c.id,
-                            col.value,
-                            missing.len(),
-                            if missing.len() == 1 { "municipality" } else { "municipalities" },
-                            names(&missing)
-                        ),
-                    )
-                    .at(&criteria.file, col.span.clone(), "no value for some municipalities")
-                    .help(format!(
-                        "fill the cells in {file}, or add missing = \"county-mean\" (counts them as average) or missing = \"zero\" to the criterion"
-                    )));
-                }
+                Err(missing) => return Err(missing_error(name, &missing)),
             }
+        }
+        Reads::Series { years, .. } => {
+            let n = population.len();
+            let mut filled: Vec<usize> = Vec::new();
+            let mut fill_value = None;
+            let mut per_year = Vec::with_capacity(years.len());
+            for (_, name) in years {
+                let raw = data.table.get(name).unwrap_or(&[]);
+                let f = fill(raw, c.missing, Basis::Share, population).map_err(|m| missing_error(name, &m))?;
+                filled.extend(&f.filled);
+                fill_value = f.value.or(fill_value);
+                per_year.push((name, f.values));
+            }
+            filled.sort_unstable();
+            filled.dedup();
+            let values = match c.basis {
+                // The mean of the yearly shares, in persons of an average year.
+                Basis::Share => {
+                    let mut mean_share = vec![0.0; n];
+                    let mut mean_total = 0.0;
+                    for (name, v) in &per_year {
+                        let total: f64 = v.iter().sum();
+                        if total <= 0.0 {
+                            return Err(Diag::error(
+                                "share::all-zero",
+                                format!(
+                                    "criterion `{}`: every value of `{name}` is 0, so it gives no shares",
+                                    c.id
+                                ),
+                            )
+                            .at(&criteria.file, c.span.clone(), "")
+                            .help("choose other years with lag and years, or give the criterion weight 0"));
+                        }
+                        mean_total += total / per_year.len() as f64;
+                        for (m, x) in mean_share.iter_mut().zip(v) {
+                            *m += x / total / per_year.len() as f64;
+                        }
+                    }
+                    mean_share.iter().map(|s| s * mean_total).collect()
+                }
+                // The years added up, per 1000 inhabitants.
+                _ => (0..n)
+                    .map(|i| per_year.iter().map(|(_, v)| v[i]).sum::<f64>() / population[i] * 1000.0)
+                    .collect(),
+            };
+            (Some(values), filled, fill_value)
         }
     };
     let n = population.len();
     let vals = values.clone().unwrap_or_else(|| vec![0.0; n]);
-    match shares_of(c.basis, c.direction, c.scale, &vals, population) {
-        Ok(Scaled { factors, shares, mean }) => Ok(CriterionShares { values, filled, fill_value, mean, factors, shares }),
+    let plain = match (
+        c.power != 1.0,
+        shares_of(c.basis, c.direction, c.scale, &vals, population),
+    ) {
+        (true, Ok(p)) => Some(p.shares),
+        _ => None,
+    };
+    match shares_powered(c.basis, c.direction, c.scale, c.power, &vals, population) {
+        Ok(Scaled { factors, shares, mean }) => Ok(CriterionShares { values, filled, fill_value, mean, factors, shares, plain }),
         Err(ShareError::AllZero) => Err(Diag::error(
             "share::all-zero",
-            format!("criterion `{}`: every value of `{}` is 0, so it gives no shares", c.id, c.column.as_ref().map_or("", |c| c.value.as_str())),
+            format!("criterion `{}`: every value of `{}` is 0, so it gives no shares", c.id, c.reads.shown().unwrap_or_default()),
         )
         .at(&criteria.file, c.span.clone(), "")
         .help("check the column, or give the criterion weight 0")),

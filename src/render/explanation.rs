@@ -5,6 +5,7 @@ use comfy_table::{CellAlignment, ContentArrangement, Table};
 use serde::Serialize;
 
 use crate::bounds::Bound;
+use crate::criteria::{Basis, Reads};
 use crate::data::IndicatorKind;
 use crate::explain::{Explanation, Side, source_label};
 use crate::lang::{Lang, fill};
@@ -35,6 +36,8 @@ pub struct View {
     /// What the margin means.
     pub margin_note: &'static str,
     pub previous: Option<String>,
+    /// What a criterion's power moved, one line per criterion with a power.
+    pub power: Vec<String>,
 }
 
 pub fn view(run: &Run, e: &Explanation) -> View {
@@ -49,17 +52,23 @@ pub fn view(run: &Run, e: &Explanation) -> View {
         .map(|(k, part)| {
             let value = match (&k.column, part.value) {
                 (None, _) => t.x_none.to_string(),
-                (Some(col), v) => {
-                    let ind = run.data.catalogue.indicator(&col.value);
-                    let decimals = if ind.is_some_and(|i| i.kind == IndicatorKind::Count) {
+                (Some(_), v) => {
+                    let first = k.reads.names().first().copied().unwrap_or_default();
+                    let ind = run.data.catalogue.indicator(first);
+                    // A series population-weighted is a rate per 1000 inhabitants.
+                    let per_1000 = matches!(k.reads, Reads::Series { .. }) && k.basis == Basis::PopulationWeighted;
+                    let decimals = if ind.is_some_and(|i| i.kind == IndicatorKind::Count) && !per_1000 {
                         0
                     } else {
                         1
                     };
-                    let unit = ind
-                        .and_then(|i| i.unit.as_deref())
-                        .map(|u| format!(" {u}"))
-                        .unwrap_or_default();
+                    let unit = if per_1000 {
+                        " per 1000".to_string()
+                    } else {
+                        ind.and_then(|i| i.unit.as_deref())
+                            .map(|u| format!(" {u}"))
+                            .unwrap_or_default()
+                    };
                     let shown = v.map_or_else(|| t.x_none.to_string(), |v| format!("{}{unit}", lang.num(v, decimals)));
                     if part.filled {
                         format!("{shown} ({})", t.x_filled_mark)
@@ -161,6 +170,24 @@ pub fn view(run: &Run, e: &Explanation) -> View {
         ],
         margin_note: t.x_margin_note,
         previous,
+        power: c
+            .criteria
+            .iter()
+            .zip(&e.contributions)
+            .filter_map(|(k, part)| {
+                Some(fill(
+                    t.x_power,
+                    &[
+                        ("criterion", k.label.get(lang)),
+                        ("power", &lang.num(k.power, 2)),
+                        ("persons", &lang.num(part.persons, 1)),
+                        ("share", &lang.percent(part.share * 100.0, 2)),
+                        ("plain_persons", &lang.num(part.plain_persons?, 1)),
+                        ("plain_share", &lang.percent(part.plain_share? * 100.0, 2)),
+                    ],
+                ))
+            })
+            .collect(),
     }
 }
 
@@ -198,6 +225,10 @@ pub fn render(run: &Run, e: &Explanation) -> String {
         out.push_str(&format!("  {line}\n"));
     }
     out.push_str(&format!("  ({})\n", v.margin_note));
+    for line in &v.power {
+        out.push_str(line);
+        out.push('\n');
+    }
     if let Some(p) = &v.previous {
         out.push_str(p);
         out.push('\n');

@@ -66,6 +66,7 @@ pub fn render(
     run: &Run,
     charts: &[Chart],
     robust: Option<(&Sensitivity, &[Chart])>,
+    backtest: Option<(&crate::backtest::Backtest, Option<&Chart>)>,
 ) -> Result<Vec<u8>, minijinja::Error> {
     let lang = run.lang;
     let t = lang.texts();
@@ -87,11 +88,13 @@ pub fn render(
             weight: lang.num(k.weight, 2),
             basis: k.basis.name(),
             indicator: k
-                .column
-                .as_ref()
-                .map(|col| {
-                    cat.indicator(&col.value)
-                        .map_or(col.value.clone(), |i| i.label.get(lang).to_string())
+                .reads
+                .shown()
+                .map(|shown| match &k.reads {
+                    crate::criteria::Reads::Indicator(name) => {
+                        cat.indicator(name).map_or(shown, |i| i.label.get(lang).to_string())
+                    }
+                    _ => shown,
                 })
                 .unwrap_or_default(),
         })
@@ -199,6 +202,22 @@ pub fn render(
             charts => views(charts),
         }
     });
+    let backtest = backtest.map(|(b, chart)| {
+        let g = super::backtest::grid(lang, b);
+        let ids: Vec<String> = c.criteria.iter().map(|k| k.id.clone()).collect();
+        let mut notes: Vec<String> = super::backtest::verdict(lang, b).into_iter().collect();
+        notes.extend(super::backtest::notes(lang, b, &ids));
+        notes.push(t.bt_rule.to_string());
+        context! {
+            heading => t.h_backtest,
+            notes => notes,
+            header => g.header,
+            numeric => g.decimals.iter().map(Option::is_some).collect::<Vec<_>>(),
+            rows => ser(&g.rows),
+            sum => ser(&g.sum),
+            charts => views(chart.map(std::slice::from_ref).unwrap_or_default()),
+        }
+    });
     let charts = views(charts);
 
     let mut env = Environment::new();
@@ -220,6 +239,7 @@ pub fn render(
         notes => ser(notes(run)),
         charts => charts,
         robust => robust,
+        backtest => backtest,
         sections => ser(&sections),
         provenance => ser(&provenance),
         inputs => ser(&inputs),

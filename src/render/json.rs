@@ -43,6 +43,11 @@ struct Criterion<'a> {
     label: &'a str,
     basis: Basis,
     column: Option<&'a str>,
+    /// The indicator or the series' years read for this year: `request[2026]`.
+    reads: Option<String>,
+    /// The power of a share; absent for a plain share.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    power: Option<f64>,
     weight: f64,
     direction: Direction,
     scale: Option<Scale>,
@@ -119,6 +124,8 @@ pub fn render(run: &Run) -> Vec<u8> {
                 label: k.label.get(run.lang),
                 basis: k.basis,
                 column: k.column.as_ref().map(|c| c.value.as_str()),
+                reads: k.reads.shown(),
+                power: (k.power != 1.0).then_some(k.power),
                 weight: k.weight,
                 direction: k.direction,
                 scale: (k.basis == Basis::PopulationWeighted).then_some(k.scale),

@@ -81,6 +81,8 @@ pub struct Part {
     pub basis: Basis,
     pub direction: Direction,
     pub scale: Scale,
+    /// The power of a share (1: plain).
+    pub power: f64,
     /// The complete values (after filling); `None` for `equal`.
     pub values: Option<Vec<f64>>,
     /// Which noise column the values take (index into the model's columns).
@@ -122,15 +124,16 @@ impl Model {
     /// The model of a finished recommendation.
     pub fn of(run: &Run) -> Model {
         let c = &run.criteria;
-        let mut names: Vec<&str> = vec![c.population.value.as_str()];
+        let mut names: Vec<String> = vec![c.population_column.clone()];
         let parts = c
             .criteria
             .iter()
             .zip(&run.shares.criteria)
             .map(|(cr, cs)| {
-                let column = cr.column.as_ref().map(|col| {
-                    names.iter().position(|n| *n == col.value).unwrap_or_else(|| {
-                        names.push(col.value.as_str());
+                // Criteria on the same indicators share their noise (the population's too).
+                let column = Some(cr.reads.names().join("+")).filter(|n| !n.is_empty()).map(|col| {
+                    names.iter().position(|n| *n == col).unwrap_or_else(|| {
+                        names.push(col);
                         names.len() - 1
                     })
                 });
@@ -138,6 +141,7 @@ impl Model {
                     basis: cr.basis,
                     direction: cr.direction,
                     scale: cr.scale,
+                    power: cr.power,
                     values: cs.values.clone(),
                     column,
                     shares: cs.shares.clone(),
@@ -488,10 +492,11 @@ impl<'a> Engine<'a> {
                 if let (Some(values), Some(col)) = (&part.values, part.column) {
                     scale(&mut w.noisy_values, values, col);
                 }
-                let Ok(scaled) = share::shares_of(
+                let Ok(scaled) = share::shares_powered(
                     part.basis,
                     part.direction,
                     part.scale,
+                    part.power,
                     &w.noisy_values,
                     &w.noisy_population,
                 ) else {
@@ -776,6 +781,7 @@ mod tests {
         let b = vec![1.0 / n as f64; n];
         let c: Vec<f64> = a.iter().zip(&b).map(|(x, y)| 0.5 * (x + y)).collect();
         let part = |shares: Vec<f64>, weight: f64| Part {
+            power: 1.0,
             basis: Basis::Share,
             direction: Direction::More,
             scale: Scale::RatioToMean,
