@@ -49,6 +49,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// Fit the weights of a criteria file to a past allocation in the data (e.g. IMDi's requests) and report how well they reproduce it.
     Calibrate(CalibrateArgs),
+    /// Would the criteria have predicted what IMDi asked? Make each past year's recommendation from the years before it and compare it, and four baselines, with IMDi's requests (or the decisions).
+    Backtest(BacktestArgs),
     /// The series by year: IMDi's request, the decision and the number settled, with published recommendations, for the county or one municipality.
     History(HistoryArgs),
     /// Read an SSB StatBank export (CSV or JSON-stat 2.0) or a capacity-dialogue workbook into the tool's table format, reporting suppressed cells and unknown municipality codes.
@@ -263,6 +265,58 @@ pub struct CalibrateArgs {
     /// Write a copy of the criteria file with the fitted weights here.
     #[arg(long)]
     pub write: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    #[command(flatten)]
+    pub inputs: Inputs,
+
+    /// The first year to test (default: the first year of the history with a year before it).
+    #[arg(long)]
+    pub from: Option<i64>,
+
+    /// The last year to test (default: the last year of the history).
+    #[arg(long)]
+    pub to: Option<i64>,
+
+    /// What to compare with: IMDi's requests, or the municipalities' decisions.
+    #[arg(long, value_enum, default_value_t = TargetArg::Request)]
+    pub target: TargetArg,
+
+    /// Fit the weights for each year on the years before it (as `calibrate`), never on the year
+    /// itself or later.
+    #[arg(long)]
+    pub fit: bool,
+
+    /// Fit the weights on another county's municipalities, or on the whole country's (`all`),
+    /// instead of the tested county's own: far more evidence than one county's rows. Implies --fit.
+    #[arg(long, value_name = "NN|all")]
+    pub fit_on: Option<String>,
+
+    /// Where to write backtest.csv, backtest.json and the chart; files go to <OUT>/<year>/.
+    #[arg(long, default_value = "reports")]
+    pub out: PathBuf,
+
+    #[arg(long, value_enum, default_value_t = BacktestFormat::Table)]
+    pub format: BacktestFormat,
+
+    /// Print only; write no files.
+    #[arg(long)]
+    pub no_write: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TargetArg {
+    Request,
+    Decision,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BacktestFormat {
+    Table,
+    Csv,
+    Json,
 }
 
 #[derive(Debug, Args)]

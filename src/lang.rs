@@ -305,6 +305,53 @@ catalogue! {
     im_unknown,
     /// `{list}`.
     im_mapped,
+    /// `{file}` `{target}` `{place}` `{from}` `{to}`.
+    bt_heading,
+    bt_total,
+    bt_file,
+    bt_percent,
+    bt_within,
+    bt_last_request,
+    bt_last_decision,
+    bt_population,
+    bt_equal,
+    bt_target_request,
+    bt_target_decision,
+    /// `{best}` `{wins}` `{years}` `{file_sum}` `{best_sum}` `{diff}`.
+    bt_verdict_won,
+    /// `{best}` `{wins}` `{years}` `{file_sum}` `{best_sum}` `{diff}`.
+    bt_verdict_lost,
+    /// `{year}` `{reason}`.
+    bt_skipped,
+    /// `{year}` `{criterion}` `{from}`.
+    bt_left_out,
+    /// `{year}` `{column}` `{from}`.
+    bt_capacity_dropped,
+    /// `{year}` `{years}` `{weights}`.
+    bt_fitted,
+    /// `{year}`.
+    bt_not_fitted,
+    /// `{year}` `{years}` `{weights}`.
+    bt_next,
+    /// `{criterion}` `{power}` `{persons}` `{share}` `{plain_persons}` `{plain_share}`.
+    x_power,
+    /// `{place}` `{n}`.
+    bt_fit_on,
+    /// `{county}`.
+    bt_county,
+    /// `{year}` `{reason}`.
+    bt_not_fitted_because,
+    /// `{year}` `{list}`.
+    bt_misses,
+    /// `{kommune}` `{predicted}` `{actual}`.
+    bt_miss,
+    bt_rule,
+    bt_rule_fit,
+    /// `{target}`.
+    c_backtest_title,
+    /// `{target}`.
+    c_backtest_y,
+    h_backtest,
 }
 
 pub static NN: Texts = Texts {
@@ -503,6 +550,36 @@ pub static NN: Texts = Texts {
     im_suppressed: "{count} skjulte eller manglande verdiar er tomme celler: {list}.",
     im_unknown: "{count} regionar er ikkje kommunar i registeret og er utelatne: {list}.",
     im_mapped: "Gamle kommunenummer førte over til dagens: {list}.",
+    bt_heading: "{file}: tilbakeprøving mot IMDi si {target}, {place}, {from}–{to}",
+    bt_total: "Totalt",
+    bt_file: "Fila: snittfeil",
+    bt_percent: "% av snittet",
+    bt_within: "Innan ±5",
+    bt_last_request: "Førre oppmoding",
+    bt_last_decision: "Førre vedtak",
+    bt_population: "Folketalsdel",
+    bt_equal: "Lik del",
+    bt_target_request: "oppmoding",
+    bt_target_decision: "vedtak",
+    bt_verdict_won: "Dom: fila slår den beste grunnlinja ({best}) i {wins} av {years} år, og summert over åra er snittfeilen {file_sum} mot {best_sum} personar, {diff} betre.",
+    bt_verdict_lost: "Dom: fila slår den beste grunnlinja ({best}) i {wins} av {years} år, men summert over åra er snittfeilen {file_sum} mot {best_sum} personar, {diff} dårlegare.",
+    bt_skipped: "{year}: fila kunne ikkje lagast for dette året: {reason}",
+    bt_left_out: "{year}: kriteriet `{criterion}` er utelate (tal frå {from}, ikkje kjende før {year}); vektene til dei andre er skalerte opp.",
+    bt_capacity_dropped: "{year}: kapasitetsgrensa `{column}` er fjerna (tal frå {from}).",
+    bt_fitted: "{year}: vekter tilpassa {years}: {weights}.",
+    bt_not_fitted: "{year}: ikkje noko tidlegare år å tilpasse på; vektene i fila er brukte.",
+    bt_next: "For {year}, tilpassa alle åra før ({years}): {weights}.",
+    bt_fit_on: "Vektene er tilpassa åra til {place} ({n} kommunar), ikkje berre fylket som er prøvd.",
+    bt_county: "fylke {county}",
+    bt_not_fitted_because: "{year}: ingen tidlegare år kunne brukast til tilpassinga ({reason}); vektene i fila er brukte.",
+    x_power: "{criterion}: med potensen {power} gjev kriteriet {persons} personar (delen {share}); som vanleg del ville det gitt {plain_persons} (delen {plain_share}).",
+    bt_misses: "{year}, største bom: {list}.",
+    bt_miss: "{kommune} {predicted} mot {actual}",
+    bt_rule: "Kvart år t er rekna berre med tal frå før t: folketal 1. januar t−1, oppmodingar, vedtak og busette til og med t−1; eit kriterium på tal frå t eller seinare er utelate det året. Totalen er det IMDi bad kommunane om i t. Overstyringane i fila er ikkje med. Grunnlinjene er delar gonger totalen, utan avrunding.",
+    bt_rule_fit: "Med --fit er vektene for t tilpassa åra før t (minste kvadrat på delane, vekter ≥ 0 som summerer til 1); ingenting frå t eller seinare går inn.",
+    c_backtest_title: "Tilbakeprøving: snittfeil per år mot IMDi si {target}",
+    c_backtest_y: "Snittfeil i % av snittleg {target}",
+    h_backtest: "Tilbakeprøving",
 };
 
 pub static NB: Texts = Texts {
@@ -701,6 +778,36 @@ pub static NB: Texts = Texts {
     im_suppressed: "{count} skjulte eller manglende verdier er tomme celler: {list}.",
     im_unknown: "{count} regioner er ikke kommuner i registeret og er utelatt: {list}.",
     im_mapped: "Gamle kommunenummer ført over til dagens: {list}.",
+    bt_heading: "{file}: tilbakeprøving mot IMDis {target}, {place}, {from}–{to}",
+    bt_total: "Totalt",
+    bt_file: "Filen: snittfeil",
+    bt_percent: "% av snittet",
+    bt_within: "Innenfor ±5",
+    bt_last_request: "Forrige anmodning",
+    bt_last_decision: "Forrige vedtak",
+    bt_population: "Folketallsandel",
+    bt_equal: "Lik andel",
+    bt_target_request: "anmodning",
+    bt_target_decision: "vedtak",
+    bt_verdict_won: "Dom: filen slår den beste grunnlinjen ({best}) i {wins} av {years} år, og summert over årene er snittfeilen {file_sum} mot {best_sum} personer, {diff} bedre.",
+    bt_verdict_lost: "Dom: filen slår den beste grunnlinjen ({best}) i {wins} av {years} år, men summert over årene er snittfeilen {file_sum} mot {best_sum} personer, {diff} dårligere.",
+    bt_skipped: "{year}: filen kunne ikke lages for dette året: {reason}",
+    bt_left_out: "{year}: kriteriet `{criterion}` er utelatt (tall fra {from}, ikke kjent før {year}); vektene til de andre er skalert opp.",
+    bt_capacity_dropped: "{year}: kapasitetsgrensen `{column}` er fjernet (tall fra {from}).",
+    bt_fitted: "{year}: vekter tilpasset {years}: {weights}.",
+    bt_not_fitted: "{year}: ikke noe tidligere år å tilpasse på; vektene i filen er brukt.",
+    bt_next: "For {year}, tilpasset alle årene før ({years}): {weights}.",
+    bt_fit_on: "Vektene er tilpasset årene til {place} ({n} kommuner), ikke bare fylket som er prøvd.",
+    bt_county: "fylke {county}",
+    bt_not_fitted_because: "{year}: ingen tidligere år kunne brukes til tilpasningen ({reason}); vektene i filen er brukt.",
+    x_power: "{criterion}: med potensen {power} gir kriteriet {persons} personer (andelen {share}); som vanlig andel ville det gitt {plain_persons} (andelen {plain_share}).",
+    bt_misses: "{year}, største bom: {list}.",
+    bt_miss: "{kommune} {predicted} mot {actual}",
+    bt_rule: "Hvert år t er regnet bare med tall fra før t: folketall 1. januar t−1, anmodninger, vedtak og bosatte til og med t−1; et kriterium på tall fra t eller senere er utelatt det året. Totalen er det IMDi ba kommunene om i t. Overstyringene i filen er ikke med. Grunnlinjene er andeler ganger totalen, uten avrunding.",
+    bt_rule_fit: "Med --fit er vektene for t tilpasset årene før t (minste kvadrater på andelene, vekter ≥ 0 som summerer til 1); ingenting fra t eller senere går inn.",
+    c_backtest_title: "Tilbakeprøving: snittfeil per år mot IMDis {target}",
+    c_backtest_y: "Snittfeil i % av snittlig {target}",
+    h_backtest: "Tilbakeprøving",
 };
 
 pub static EN: Texts = Texts {
@@ -899,6 +1006,36 @@ pub static EN: Texts = Texts {
     im_suppressed: "{count} suppressed or missing values are blank cells: {list}.",
     im_unknown: "{count} regions are not municipalities in the register and are left out: {list}.",
     im_mapped: "Old kommunenummer carried over to today's: {list}.",
+    bt_heading: "{file}: backtest against IMDi's {target}, {place}, {from}–{to}",
+    bt_total: "Total",
+    bt_file: "File: mean error",
+    bt_percent: "% of mean",
+    bt_within: "Within ±5",
+    bt_last_request: "Last request",
+    bt_last_decision: "Last decision",
+    bt_population: "Population share",
+    bt_equal: "Equal share",
+    bt_target_request: "request",
+    bt_target_decision: "decision",
+    bt_verdict_won: "Verdict: the file beats the best baseline ({best}) in {wins} of {years} years, and summed over the years its mean error is {file_sum} against {best_sum} persons, {diff} better.",
+    bt_verdict_lost: "Verdict: the file beats the best baseline ({best}) in {wins} of {years} years, but summed over the years its mean error is {file_sum} against {best_sum} persons, {diff} worse.",
+    bt_skipped: "{year}: the file could not be made for this year: {reason}",
+    bt_left_out: "{year}: criterion `{criterion}` is left out (figures from {from}, not known before {year}); the others' weights are scaled up.",
+    bt_capacity_dropped: "{year}: the capacity bound `{column}` is dropped (figures from {from}).",
+    bt_fitted: "{year}: weights fitted on {years}: {weights}.",
+    bt_not_fitted: "{year}: no earlier year to fit on; the file's weights are used.",
+    bt_next: "For {year}, fitted on every year before it ({years}): {weights}.",
+    bt_fit_on: "The weights are fitted on the years of {place} ({n} municipalities), not only the county tested.",
+    bt_county: "county {county}",
+    bt_not_fitted_because: "{year}: no earlier year could be used for the fit ({reason}); the file's weights are used.",
+    x_power: "{criterion}: with the power {power} the criterion gives {persons} persons (share {share}); as a plain share it would give {plain_persons} (share {plain_share}).",
+    bt_misses: "{year}, largest misses: {list}.",
+    bt_miss: "{kommune} {predicted} against {actual}",
+    bt_rule: "Each year t is made from figures before t only: population on 1 January t−1, requests, decisions and settled counts up to t−1; a criterion on figures from t or later is left out that year. The total is what IMDi asked of the municipalities in t. The file's overrides are not used. The baselines are shares times the total, not rounded.",
+    bt_rule_fit: "With --fit the weights for t are fitted on the years before t (least squares on the shares, weights ≥ 0 adding up to 1); nothing from t or later goes in.",
+    c_backtest_title: "Backtest: mean error by year against IMDi's {target}",
+    c_backtest_y: "Mean error, % of the mean {target}",
+    h_backtest: "Backtest",
 };
 
 impl Lang {

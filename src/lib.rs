@@ -32,6 +32,7 @@
 
 pub mod allocate;
 pub mod apportion;
+pub mod backtest;
 pub mod bounds;
 pub mod calibrate;
 pub mod cli;
@@ -66,6 +67,7 @@ pub fn run(cli: &Cli) -> Result<Output, Failure> {
         Command::Sensitivity(a) => commands::sensitivity::run(a, cli.lang),
         Command::Compare(a) => commands::compare::run(a, cli.lang),
         Command::Calibrate(a) => commands::calibrate::run(a, cli.lang),
+        Command::Backtest(a) => commands::backtest::run(a, cli.lang),
         Command::Verify(a) => commands::verify::run(a, cli.lang),
         Command::History(a) => commands::history::run(a, cli.lang),
         Command::Import(a) => commands::import::run(a, cli.lang),

@@ -1,6 +1,7 @@
 //! One file per subcommand. Each returns what to print, or the problems that stopped it.
 
 pub mod apportion;
+pub mod backtest;
 pub mod calibrate;
 pub mod check;
 pub mod compare;

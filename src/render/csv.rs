@@ -14,6 +14,16 @@ fn source_id(s: BoundSource) -> String {
         .unwrap_or_default()
 }
 
+/// A text cell a spreadsheet will not run as a formula: one that starts with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return gets a leading apostrophe.
+pub fn neutral(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
 fn number(x: f64) -> String {
     format!("{x}")
 }

@@ -1,6 +1,7 @@
 //! Renderers: pure functions from a finished [`Run`](crate::pipeline::Run) to text or bytes.
 //! Writing them anywhere is [`crate::output`]'s job.
 
+pub mod backtest;
 pub mod categories;
 pub mod charts;
 pub mod csv;
@@ -27,6 +28,11 @@ pub fn report_set(
     charts: &[charts::Chart],
     robust: Option<(&Sensitivity, &[charts::Chart])>,
 ) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let backtest = backtest::of_run(run);
+    let backtest_chart = match &backtest {
+        Some(b) => charts::backtest(run.lang, &run.criteria, &run.data, b)?,
+        None => None,
+    };
     let mut files = vec![
         ("recommendation.csv".to_string(), csv::render(run)),
         ("recommendation.json".to_string(), json::render(run)),
@@ -37,14 +43,33 @@ pub fn report_set(
         ),
         (
             "report.html".to_string(),
-            html::render(run, charts, robust).map_err(|e| format!("report.html: {e}"))?,
+            html::render(
+                run,
+                charts,
+                robust,
+                backtest.as_ref().map(|b| (b, backtest_chart.as_ref())),
+            )
+            .map_err(|e| format!("report.html: {e}"))?,
         ),
     ];
+    if let Some(b) = &backtest {
+        let ids: Vec<String> = run.criteria.criteria.iter().map(|c| c.id.clone()).collect();
+        files.push((
+            "backtest.csv".to_string(),
+            backtest::csv(b).map_err(|e| format!("backtest.csv: {e}"))?,
+        ));
+        files.push((
+            "backtest.json".to_string(),
+            backtest::json(b, &run.criteria.file.name, &ids, &run.data.register)
+                .map_err(|e| format!("backtest.json: {e}"))?,
+        ));
+    }
     files.push((
         crate::manifest::FILE.to_string(),
         crate::manifest::Manifest::of(run, robust.map(|(s, _)| s.settings)).to_bytes(),
     ));
     let mut all: Vec<&charts::Chart> = charts.iter().collect();
+    all.extend(&backtest_chart);
     if let Some((s, extra)) = robust {
         files.push(("sensitivity.json".to_string(), robust::json(s)));
         files.push(("sensitivity.csv".to_string(), robust::csv(s)));

@@ -111,3 +111,100 @@ pub fn history(
         }
     )))
 }
+
+/// The backtest: each predictor's mean error by year, as a percentage of the mean actual figure
+/// (years differ sixfold in size), the file's line drawn strongest.
+pub fn backtest(
+    lang: Lang,
+    b: &crate::backtest::Backtest,
+    file_label: &str,
+    source: &str,
+) -> Result<Option<Chart>, String> {
+    use crate::backtest::Baseline;
+    use crate::render::backtest::{baseline_label, target_label};
+    let t = lang.texts();
+    let (Some(first), Some(last)) = (b.years.first().map(|y| y.year), b.years.last().map(|y| y.year)) else {
+        return Ok(None);
+    };
+    let file: Vec<(f64, f64)> = b
+        .years
+        .iter()
+        .filter_map(|y| Some((y.year as f64, y.file.as_ref().ok()?.score.mae_percent)))
+        .collect();
+    let baselines: Vec<(&str, Vec<(f64, f64)>)> = Baseline::EVERY
+        .iter()
+        .enumerate()
+        .map(|(k, &base)| {
+            let points = b
+                .years
+                .iter()
+                .filter_map(|y| Some((y.year as f64, y.baselines[k].as_ref()?.mae_percent)))
+                .collect();
+            (baseline_label(lang, base), points)
+        })
+        .collect();
+    let max = file
+        .iter()
+        .chain(baselines.iter().flat_map(|(_, p)| p))
+        .map(|p| p.1)
+        .fold(0.0f64, f64::max);
+    if max <= 0.0 {
+        return Ok(None);
+    }
+    let target = target_label(lang, b.target);
+    let title = fill(t.c_backtest_title, &[("target", target)]);
+    let y_desc = fill(t.c_backtest_y, &[("target", target)]);
+    Ok(Some(render!(
+        "backtest",
+        title.clone(),
+        (WIDTH, HEIGHT),
+        |root: &DrawingArea<_, _>| -> Result<(), String> {
+            let main = with_source(root, source)?;
+            let mut chart = ChartBuilder::on(&main)
+                .caption(&title, (FAMILY, 22).into_font().color(&INK))
+                .margin(16)
+                .x_label_area_size(40)
+                .y_label_area_size(70)
+                .build_cartesian_2d((first as f64 - 0.5)..(last as f64 + 0.5), 0f64..max * 1.12)
+                .map_err(err)?;
+            chart
+                .configure_mesh()
+                .light_line_style(TRANSPARENT)
+                .bold_line_style(GRID)
+                .x_labels((last - first + 1) as usize)
+                .x_label_formatter(&|v| format!("{}", v.round() as i64))
+                .y_label_formatter(&|v| lang.num(*v, 0))
+                .label_style((FAMILY, 13))
+                .y_desc(y_desc.as_str())
+                .axis_desc_style((FAMILY, 15))
+                .draw()
+                .map_err(err)?;
+            for (k, (label, points)) in baselines.iter().enumerate() {
+                if points.is_empty() {
+                    continue;
+                }
+                let colour = PALETTE[k + 1];
+                chart
+                    .draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))
+                    .map_err(err)?
+                    .label(*label)
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2)));
+                chart
+                    .draw_series(points.iter().map(|&p| Circle::new(p, 3, colour.filled())))
+                    .map_err(err)?;
+            }
+            if !file.is_empty() {
+                chart
+                    .draw_series(LineSeries::new(file.clone(), INK.stroke_width(4)))
+                    .map_err(err)?
+                    .label(file_label)
+                    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], INK.stroke_width(4)));
+                chart
+                    .draw_series(file.iter().map(|&p| Circle::new(p, 5, INK.filled())))
+                    .map_err(err)?;
+            }
+            legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+            Ok(())
+        }
+    )))
+}

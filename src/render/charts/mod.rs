@@ -97,9 +97,16 @@ use render;
 
 /// The short citations of the indicators behind a run: criteria, population, comparisons.
 pub fn sources(run: &Run) -> String {
-    let cat = &run.data.catalogue;
-    let mut names: Vec<&str> = run.criteria.columns();
-    if let Some(c) = &cat.compare {
+    sources_of(&run.criteria, &run.data, false)
+}
+
+/// The citations of what a file reads and the comparison columns (`history`: every year's).
+fn sources_of(criteria: &crate::criteria::Criteria, data: &crate::data::Dataset, history: bool) -> String {
+    let cat = &data.catalogue;
+    let mut names: Vec<&str> = criteria.columns();
+    if history {
+        names.extend(cat.history.iter().flat_map(crate::data::HistoryYear::names));
+    } else if let Some(c) = &cat.compare {
         names.extend(
             [&c.request, &c.decision, &c.settled, &c.capacity]
                 .into_iter()
@@ -115,7 +122,37 @@ pub fn sources(run: &Run) -> String {
             cites.push(cite);
         }
     }
-    cites.join(", ")
+    merge_years(&cites).join(", ")
+}
+
+/// Citations that differ only in their year, "IMDi (2020)" and "IMDi (2026)", as one with the
+/// span of years, "IMDi (2020–2026)"; the rest as they are, in first-seen order.
+fn merge_years(cites: &[&str]) -> Vec<String> {
+    let split = |c: &str| -> Option<(String, i64)> {
+        let (head, tail) = c.rsplit_once(" (")?;
+        let year = tail.strip_suffix(')')?.parse::<i64>().ok()?;
+        Some((head.to_string(), year))
+    };
+    let mut out: Vec<(String, Option<(i64, i64)>)> = Vec::new();
+    for c in cites {
+        match split(c) {
+            Some((head, y)) => match out.iter_mut().find(|(h, r)| *h == head && r.is_some()) {
+                Some((_, Some((lo, hi)))) => {
+                    *lo = (*lo).min(y);
+                    *hi = (*hi).max(y);
+                }
+                _ => out.push((head, Some((y, y)))),
+            },
+            None => out.push((c.to_string(), None)),
+        }
+    }
+    out.into_iter()
+        .map(|(head, r)| match r {
+            Some((lo, hi)) if lo == hi => format!("{head} ({lo})"),
+            Some((lo, hi)) => format!("{head} ({lo}–{hi})"),
+            None => head,
+        })
+        .collect()
 }
 
 /// Draws the legend of the series that have labels, in the house style.
@@ -209,6 +246,19 @@ pub fn categories(runs: &[Run]) -> Result<Option<Chart>, String> {
     bars::categories(runs, &source)
 }
 
+/// The backtest's chart: each predictor's error by year.
+pub fn backtest(
+    lang: crate::lang::Lang,
+    criteria: &crate::criteria::Criteria,
+    data: &crate::data::Dataset,
+    b: &crate::backtest::Backtest,
+) -> Result<Option<Chart>, String> {
+    font_once();
+    let t = lang.texts();
+    let source = fill(t.c_source, &[("sources", &sources_of(criteria, data, true))]);
+    lines::backtest(lang, b, &criteria.file.name, &source)
+}
+
 /// This run's year and numbers, for the series.
 pub fn current(run: &Run) -> (i64, std::collections::HashMap<String, u64>) {
     (
@@ -253,5 +303,20 @@ pub fn history(
                 &source,
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn citations_of_several_years_merge() {
+        let merged = super::merge_years(&[
+            "SSB 07459 (2026)",
+            "IMDi (2024)",
+            "NAV",
+            "IMDi (2020)",
+            "SSB 07459 (2025)",
+        ]);
+        assert_eq!(merged, ["SSB 07459 (2025–2026)", "IMDi (2020–2024)", "NAV"]);
     }
 }
