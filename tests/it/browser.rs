@@ -71,7 +71,14 @@ fn the_report_opens_in_headless_chromium() {
         "{}",
         &dom[..dom.len().min(500)]
     );
-    for chart in ["contributions", "per-1000", "map", "against-previous", "capacity"] {
+    for chart in [
+        "contributions",
+        "per-1000",
+        "map",
+        "against-previous",
+        "capacity",
+        "backtest",
+    ] {
         let at = dom
             .find(&format!("id=\"chart-{chart}\""))
             .unwrap_or_else(|| panic!("chart {chart} missing"));

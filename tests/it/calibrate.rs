@@ -34,7 +34,9 @@ weight = {}
 id = "stock"
 label = "Alt busette"
 basis = "population-weighted"
-column = "settled_per_1000_2022_2024"
+column = "settled"
+years = 3
+missing = "zero"
 direction = "less"
 scale = "min-max"
 floor = 0.5
@@ -123,7 +125,24 @@ fn recovers_known_weights_and_reproduces_their_allocation() {
     assert!(written.contains("The weights before fitting: spread 0.25"), "{written}");
     let again = s.run(&["recommend", "--criteria", "fit.toml", "--format", "csv", "--no-write"]);
     assert_eq!(again.code, 0, "{}", again.stderr);
-    assert_eq!(column(&again.stdout, "recommendation"), seats);
+    // The written weights give the fit's own allocation: its deviation from the target is the
+    // one the header states, and a fit to whole numbers made by known weights is off by at most
+    // a unit here and there.
+    let again = column(&again.stdout, "recommendation");
+    let deviation = again
+        .iter()
+        .zip(&seats)
+        .map(|((_, a), (_, b))| (a.parse::<f64>().unwrap() - b.parse::<f64>().unwrap()).abs())
+        .sum::<f64>()
+        / seats.len() as f64;
+    let stated: f64 = written
+        .split("deviation\n# of ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|x| x.parse().ok())
+        .unwrap_or_else(|| panic!("no deviation in {written}"));
+    assert!((deviation - stated).abs() <= 0.05, "{deviation} against {stated}");
+    assert!(deviation < 0.2, "{deviation}");
 }
 
 #[test]

@@ -29,12 +29,12 @@ case!(misspelt_key, s => check(s.criteria_with("weight = 0.35", "wieght = 0.35")
 case!(negative_weight, s => check(s.criteria_with("weight = 0.35", "weight = -0.35")));
 case!(weights_not_summing_to_one, s => check(s.criteria_with("weight = 0.35", "weight = 0.30")));
 case!(unknown_column, s => check(s.criteria_with("column = \"employment_rate\"", "column = \"employment_rat\"")));
-case!(total_zero, s => check(s.criteria_with("total = 4500", "total = 0")));
-case!(total_negative, s => check(s.criteria_with("total = 4500", "total = -4500")));
+case!(total_zero, s => check(s.criteria_with("total = 1474", "total = 0")));
+case!(total_negative, s => check(s.criteria_with("total = 1474", "total = -1474")));
 case!(unknown_method, s => check(s.criteria_with("method = \"sainte-lague\"", "method = \"sainte-lage\"")));
 case!(missing_required_key, s => check(s.criteria_with("year = 2027\n", "")));
-case!(wrong_type, s => check(s.criteria_with("total = 4500", "total = \"4500\"")));
-case!(toml_syntax, s => check(s.criteria_with("total = 4500", "total = 4500 persons")));
+case!(wrong_type, s => check(s.criteria_with("total = 1474", "total = \"1474\"")));
+case!(toml_syntax, s => check(s.criteria_with("total = 1474", "total = 1474 persons")));
 case!(norwegian_letter_in_bare_key, s => check(s.criteria_with("year = 2027", "år = 2027")));
 case!(empty_criteria_file, s => check(s.write("criteria.toml", "\n")));
 case!(criteria_not_utf8, s => check(s.write("criteria.toml", b"title = \"Fl\xF8ra\"\n")));
@@ -45,13 +45,15 @@ case!(unknown_override_municipality, s => check(s.criteria_with(
 case!(override_without_reason, s => check(s.criteria_with("[bounds]", "[[override]]\nkommune = \"4602\"\nmax = 40\n\n[bounds]")));
 
 case!(infeasible_capacity, s => {
-    s.criteria_with("per-1000-cap = 30", "capacity = \"declared_capacity\"");
+    // The declared capacity (the 2024 decisions) adds up to 3227: short of 4000.
+    s.criteria_with("per-1000-cap = 30", "capacity = \"declared_capacity\"")
+        .edit("criteria.toml", "total = 1474", "total = 4000");
     let r = s.run(&["recommend", "--criteria", "criteria.toml", "--out", "out"]);
     assert!(!s.path("out").exists());
     shown(&r)
 });
 case!(infeasible_minimum, s => {
-    s.criteria_with("minimum-if-asked = 10", "minimum = 105").edit("criteria.toml", "per-1000-cap = 30", "");
+    s.criteria_with("minimum-if-asked = 10", "minimum = 35").edit("criteria.toml", "per-1000-cap = 30", "");
     check(s)
 });
 case!(lower_above_upper, s => check(s.criteria_with("minimum-if-asked = 10", "minimum = 30")));
@@ -107,4 +109,44 @@ case!(ragged_row, s => {
 case!(missing_criteria_file, s => {
     let r = s.run(&["recommend", "--criteria", "criteria/defualt.toml"]);
     shown(&r)
+});
+
+// Series, powers and the backtest.
+fn backtested_with(s: &Sandbox, from: &str, to: &str) -> String {
+    let text = s.read("criteria/backtested.toml");
+    assert!(text.contains(from), "backtested.toml does not contain {from:?}");
+    s.write("criteria.toml", text.replacen(from, to, 1));
+    check(s)
+}
+case!(power_above_one, s => backtested_with(s, "power = 0.6", "power = 1.5"));
+case!(power_zero, s => backtested_with(s, "power = 0.6", "power = 0"));
+case!(power_on_population_weighted, s => check(s.criteria_with("scale = \"ratio-to-mean\"\n", "scale = \"ratio-to-mean\"\npower = 0.5\n")));
+case!(lag_before_the_history, s => backtested_with(s, "lag = 1", "lag = 9"));
+case!(years_before_the_history, s => backtested_with(s, "lag = 1", "lag = 1\nyears = 8"));
+case!(lag_of_zero, s => backtested_with(s, "lag = 1", "lag = 0"));
+case!(lag_on_an_indicator, s => check(s.criteria_with("column = \"employment_rate\"", "column = \"employment_rate\"\nlag = 2")));
+case!(a_year_the_history_lacks, s => {
+    s.edit("data/indicators.toml", "decision = \"decision_2025\"\n", "");
+    backtested_with(s, "lag = 1", "lag = 2")
+});
+case!(population_of_a_later_year, s => check(s.criteria_with("year = 2027", "year = 2029")));
+case!(indicator_with_a_series_name, s => {
+    s.edit("data/indicators.toml", "[indicator.population_2026]", "[indicator.request]");
+    check(s.criteria_with("", ""))
+});
+case!(backtest_years_reversed, s => {
+    s.criteria_with("", "");
+    shown(&s.run(&["backtest", "--from", "2025", "--to", "2023", "--no-write"]))
+});
+case!(backtest_no_testable_year, s => {
+    s.criteria_with("", "");
+    shown(&s.run(&["backtest", "--from", "2010", "--to", "2020", "--no-write"]))
+});
+case!(backtest_with_a_total, s => {
+    s.criteria_with("", "");
+    shown(&s.run(&["backtest", "--total", "1000", "--no-write"]))
+});
+case!(backtest_a_file_no_year_can_make, s => {
+    s.criteria_with("column = \"settled\"\nyears = 3", "column = \"settled\"\nyears = 7");
+    shown(&s.run(&["backtest", "--criteria", "criteria.toml", "--no-write"]))
 });

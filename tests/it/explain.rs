@@ -25,7 +25,7 @@ fn shows_contributions_bounds_margin_and_last_year() {
         "Grenser: nedre 0, øvre ",
         "éin til: samla del må auke med ",
         "éin mindre: samla del må falle med ",
-        "IMDi 2024: oppmoding 210, vedtak 210, busett 153.",
+        "IMDi 2026: oppmoding 75, vedtak 75, busett 52.",
         "– (fylt inn)",
     ] {
         assert!(out.contains(piece), "missing {piece:?} in\n{out}");
@@ -34,7 +34,10 @@ fn shows_contributions_bounds_margin_and_last_year() {
 
 #[test]
 fn margin_names_who_gives_and_takes_and_a_capped_one_cannot_gain() {
-    let r = run(&["explain", "Fedje", "--format", "json"]);
+    // With 4500 to distribute (IMDi's 2024 total) Fedje reaches the cap of 30 per 1000.
+    let s = crate::common::Sandbox::new();
+    s.criteria_with("total = 1474", "total = 4500");
+    let r = s.run(&["explain", "Fedje", "--criteria", "criteria.toml", "--format", "json"]);
     let e: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(e["margin"]["gain"]["status"], "at-bound");
     assert_eq!(e["margin"]["gain"]["bound"]["source"], "per-1000-cap");

@@ -1,6 +1,7 @@
 //! One integration-test binary (fast to link), a module per subject.
 
 mod apportion;
+mod backtest;
 mod browser;
 mod calibrate;
 mod categories;

@@ -217,3 +217,37 @@ mod pipeline {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// A share with a power: shares add up to 1, power 1 is the plain share, the order of the
+    /// values is kept, and below 1 the shares are flatter: the largest gets less than its plain
+    /// share and the smallest more, per unit of value a smaller municipality never gets less.
+    #[test]
+    fn a_power_keeps_the_order_and_flattens_the_shares(
+        values in prop::collection::vec(1.0f64..300_000.0, 2..40),
+        p in 0.05f64..=1.0,
+    ) {
+        use busetting::criteria::{Basis, Direction, Scale};
+        use busetting::share::{shares_of, shares_powered};
+        let pop = vec![1.0; values.len()];
+        let plain = shares_of(Basis::Share, Direction::More, Scale::RatioToMean, &values, &pop).unwrap().shares;
+        let powered = shares_powered(Basis::Share, Direction::More, Scale::RatioToMean, p, &values, &pop).unwrap().shares;
+        prop_assert!((powered.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        let one = shares_powered(Basis::Share, Direction::More, Scale::RatioToMean, 1.0, &values, &pop).unwrap().shares;
+        prop_assert_eq!(&one, &plain);
+        let max = (0..values.len()).max_by(|&a, &b| values[a].total_cmp(&values[b])).unwrap();
+        let min = (0..values.len()).min_by(|&a, &b| values[a].total_cmp(&values[b])).unwrap();
+        prop_assert!(powered[max] <= plain[max] + 1e-12);
+        prop_assert!(powered[min] >= plain[min] - 1e-12);
+        for i in 0..values.len() {
+            for j in 0..values.len() {
+                if values[i] < values[j] {
+                    prop_assert!(powered[i] <= powered[j] + 1e-15);
+                    prop_assert!(powered[i] / values[i] >= powered[j] / values[j] - 1e-15);
+                }
+            }
+        }
+    }
+}

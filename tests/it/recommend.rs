@@ -13,7 +13,7 @@ fn prints_all_43_ranked_and_writes_csv_and_json() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stdout
-            .starts_with("Tilråding for 2027: 4500 personar fordelte på 43 kommunar (sainte-lague)\n")
+            .starts_with("Tilråding for 2027: 1474 personar fordelte på 43 kommunar (sainte-lague)\n")
     );
     for name in ["Bergen", "Øygarden", "Modalen", "Fedje", "Årdal", "Lærdal"] {
         assert!(r.stdout.contains(name), "{name} missing");
@@ -29,10 +29,10 @@ fn prints_all_43_ranked_and_writes_csv_and_json() {
         .skip(1)
         .map(|l| l.split(',').nth(3).unwrap().parse::<u64>().unwrap())
         .sum();
-    assert_eq!(total, 4500);
+    assert_eq!(total, 1474);
     let doc = json(&s.read("out/2027/recommendation.json"));
     assert_eq!(doc["municipalities"].as_array().unwrap().len(), 43);
-    assert_eq!(doc["total"], 4500);
+    assert_eq!(doc["total"], 1474);
 }
 
 #[test]
@@ -67,15 +67,11 @@ fn the_explanation_identity_holds_for_every_row() {
         );
     }
     assert_eq!(ranks, (1..=43).collect::<Vec<_>>());
-    // The filled cells are listed: every municipality's introduction result.
-    assert_eq!(doc["filled"].as_array().unwrap().len(), 43);
-    assert!(
-        doc["filled"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|f| f["column"] == "intro_result_pct")
-    );
+    // The filled cells are listed: every municipality's introduction result, and the four
+    // municipalities with a suppressed settled count (IMDi's `:`, fewer than 5) in 2024–2026.
+    let filled = doc["filled"].as_array().unwrap();
+    let count = |column: &str| filled.iter().filter(|f| f["column"] == column).count();
+    assert_eq!((count("intro_result_pct"), count("settled"), filled.len()), (43, 4, 47));
 }
 
 #[test]
@@ -114,15 +110,15 @@ fn languages() {
     let en = run(&["--lang", "en", "recommend", "--no-write"]);
     assert!(
         en.stdout
-            .starts_with("Recommendation for 2027: 4,500 persons over 43 municipalities (sainte-lague)\n")
+            .starts_with("Recommendation for 2027: 1,474 persons over 43 municipalities (sainte-lague)\n")
     );
-    assert!(en.stdout.contains("Request 2024"));
+    assert!(en.stdout.contains("Request 2026"));
     let nb = run(&["--lang", "nb", "recommend", "--no-write"]);
     assert!(
         nb.stdout
-            .starts_with("Tilrådning for 2027: 4500 personer fordelt på 43 kommuner")
+            .starts_with("Tilrådning for 2027: 1474 personer fordelt på 43 kommuner")
     );
-    assert!(nb.stdout.contains("Anmodning 2024"));
+    assert!(nb.stdout.contains("Anmodning 2026"));
 }
 
 #[test]
@@ -140,7 +136,9 @@ fn overrides_and_minimum_if_asked_are_reported() {
     s.criteria_with(
         "per-1000-cap = 30",
         "per-1000-cap = 25\n\n[[override]]\nkommune = \"Kinn\"\nfixed = 150\nreason = \"council decision 2026-06-12\"\n",
-    );
+    )
+    // IMDi's 2024 total, large enough for the cap to bind on the smallest.
+    .edit("criteria.toml", "total = 1474", "total = 4500");
     let r = s.run(&[
         "recommend",
         "--no-write",

@@ -5,13 +5,14 @@ use std::io::Read;
 
 use crate::common::{Sandbox, root, run};
 
-const CHARTS: [&str; 6] = [
+const CHARTS: [&str; 7] = [
     "contributions",
     "per-1000",
     "map",
     "against-previous",
     "capacity",
     "history",
+    "backtest",
 ];
 /// The files a robustness run adds to the set.
 const SENSITIVITY: [&str; 7] = [
@@ -32,6 +33,8 @@ fn files() -> Vec<String> {
         "recommendation.xlsx",
         "report.html",
         "manifest.json",
+        "backtest.csv",
+        "backtest.json",
     ]
     .map(String::from)
     .to_vec();

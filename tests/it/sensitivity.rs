@@ -61,10 +61,19 @@ fn nothing_drawn_gives_the_recommendation_itself() {
 
 #[test]
 fn indicator_noise_moves_the_per_1000_cap_with_the_population() {
-    // Weights fixed, indicators drawn: Modalen is held by its per-1000 cap (11 of 397
-    // inhabitants), and the cap follows the drawn population.
+    // Weights fixed, indicators drawn: with IMDi's 2024 total of 4500, Modalen is held by its
+    // per-1000 cap (11 of 397 inhabitants), and the cap follows the drawn population.
     let v = parse(&json(
-        &["--draws", "500", "--delta", "0", "--indicator-noise", "0.05"],
+        &[
+            "--draws",
+            "500",
+            "--delta",
+            "0",
+            "--indicator-noise",
+            "0.05",
+            "--total",
+            "4500",
+        ],
         "2",
     ));
     let modalen = v["rows"]
@@ -75,7 +84,16 @@ fn indicator_noise_moves_the_per_1000_cap_with_the_population() {
         .unwrap();
     assert!(modalen["min"].as_u64() < modalen["max"].as_u64(), "{modalen}");
     let w = parse(&json(
-        &["--draws", "500", "--delta", "0", "--indicator-noise", "0"],
+        &[
+            "--draws",
+            "500",
+            "--delta",
+            "0",
+            "--indicator-noise",
+            "0",
+            "--total",
+            "4500",
+        ],
         "2",
     ));
     let fixed = w["rows"]
@@ -103,7 +121,7 @@ fn intervals_hold_the_recommendation_and_add_up() {
         }
     }
     // Every draw distributes exactly the total, so the means add up to it.
-    assert!((mean_total - 4500.0).abs() < 1e-6, "{mean_total}");
+    assert!((mean_total - 1474.0).abs() < 1e-6, "{mean_total}");
     // Bergen moves with the weights; its interval is wide.
     assert!(n(&rows[0], "p95") - n(&rows[0], "p5") > 50.0);
 }

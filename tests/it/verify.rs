@@ -35,7 +35,7 @@ fn an_unchanged_report_verifies_and_a_changed_input_is_named() {
         bad.stderr
     );
     assert!(
-        bad.stderr.contains("changed number: 4601 Bergen: 1564 → "),
+        bad.stderr.contains("changed number: 4601 Bergen: 514 → "),
         "{}",
         bad.stderr
     );
