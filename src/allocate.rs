@@ -1,5 +1,5 @@
 //! Stage 5: the bounded continuous quota and the integer recommendation, with
-//! minimum-if-asked (MODEL.md §3–§4).
+//! minimum-if-asked (docs/model.md §3–§4).
 
 use serde::Serialize;
 

@@ -1,4 +1,4 @@
-//! The backtest (MODEL.md §9): would a criteria file have predicted what IMDi actually asked?
+//! The backtest (docs/model.md §9): would a criteria file have predicted what IMDi actually asked?
 //!
 //! For every year `t` of the history, the file's recommendation is made as it could have been
 //! made for `t`: every series counted back from `t` (population on 1 January of `t − 1`,
@@ -147,7 +147,8 @@ pub struct Year {
 /// The verdict over the years the file could be made for.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Verdict {
-    /// The baseline with the smallest summed error over those years.
+    /// The baseline with the smallest summed error over those years (the years the file was
+    /// made and every baseline exists; with fitting, the years whose weights were fitted).
     pub best: Baseline,
     /// Years in which the file's error was below the best baseline's, of `years`.
     pub wins: usize,
@@ -167,6 +168,9 @@ pub struct Backtest {
     /// With fitting: the weights for the file's own year, fitted on every year of the history
     /// before it, and those years.
     pub next: Option<(Vec<f64>, Vec<i64>)>,
+    /// Criteria (and their indicator) whose figures carry no date: used as they are in every
+    /// year.
+    pub undated: Vec<(String, String)>,
 }
 
 /// Why a backtest cannot run at all.
@@ -483,7 +487,7 @@ pub fn run(criteria: &Criteria, data: &Dataset, train: Option<&Dataset>, opts: &
             baselines,
         });
     }
-    let verdict = verdict(&out);
+    let verdict = verdict(&out, opts.fit);
     let next = if opts.fit {
         as_of(criteria, data, criteria.year, criteria.year).ok().and_then(|a| {
             let kept: Vec<bool> = a
@@ -497,17 +501,33 @@ pub fn run(criteria: &Criteria, data: &Dataset, train: Option<&Dataset>, opts: &
     } else {
         None
     };
+    let undated = criteria
+        .criteria
+        .iter()
+        .filter_map(|k| match &k.reads {
+            Reads::Indicator(name) if data.catalogue.as_of(name).is_none() => Some((k.id.clone(), name.clone())),
+            _ => None,
+        })
+        .collect();
     Ok(Backtest {
         target: opts.target,
         fit: opts.fit,
         years: out,
         verdict,
         next,
+        undated,
     })
 }
 
-fn verdict(years: &[Year]) -> Option<Verdict> {
-    let made: Vec<&Year> = years.iter().filter(|y| y.file.is_ok()).collect();
+/// Whether a year counts in the verdict: the file was made, every baseline exists, and with
+/// fitting its weights were fitted on earlier years (not the file's own, which may have been
+/// chosen with that year in view).
+pub fn counts(y: &Year, fit: bool) -> bool {
+    y.baselines.iter().all(Option::is_some) && y.file.as_ref().is_ok_and(|f| !fit || !f.fitted_on.is_empty())
+}
+
+fn verdict(years: &[Year], fit: bool) -> Option<Verdict> {
+    let made: Vec<&Year> = years.iter().filter(|y| counts(y, fit)).collect();
     let sum_of = |k: usize| -> Option<f64> { made.iter().map(|y| y.baselines[k].as_ref().map(|s| s.mae)).sum() };
     let (k, best_sum) = (0..Baseline::EVERY.len())
         .filter_map(|k| Some((k, sum_of(k)?)))

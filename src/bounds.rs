@@ -1,4 +1,4 @@
-//! Stage 4: each municipality's lower and upper bound, and where each comes from (MODEL.md §3,
+//! Stage 4: each municipality's lower and upper bound, and where each comes from (docs/model.md §3,
 //! §6).
 
 use serde::Serialize;

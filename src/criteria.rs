@@ -14,7 +14,7 @@ use crate::lang::Lang;
 use crate::suggest;
 use crate::tomlread::{self, At, Table};
 
-/// How a criterion turns its indicator into a share of the total (MODEL.md §2).
+/// How a criterion turns its indicator into a share of the total (docs/model.md §2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Basis {
@@ -47,7 +47,7 @@ pub enum Direction {
     Less,
 }
 
-/// How a population-weighted criterion scales a rate against the county (MODEL.md §2).
+/// How a population-weighted criterion scales a rate against the county (docs/model.md §2).
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum Scale {
@@ -232,11 +232,11 @@ pub struct Criteria {
     /// The weights as written added up to this.
     pub weight_sum: f64,
     pub normalised: bool,
-    /// `[sensitivity]`: defaults for a robustness run (MODEL.md §7); flags override them.
+    /// `[sensitivity]`: defaults for a robustness run (docs/model.md §7); flags override them.
     pub sensitivity: SensitivityDefaults,
     /// What the command line changed in this file for the run, for the user to see.
     pub notices: Vec<String>,
-    /// The category, when the file has several (MODEL.md §6): each is allocated on its own.
+    /// The category, when the file has several (docs/model.md §6): each is allocated on its own.
     pub category: Option<Category>,
 }
 
@@ -328,6 +328,20 @@ pub fn parse_all(file: SourceFile) -> Result<Vec<Criteria>, Diags> {
         "add the year the recommendation is for, e.g. year = 2027",
         Table::integer,
     );
+    let year = year.filter(|y| {
+        let plausible = crate::data::YEARS.contains(&y.value);
+        if !plausible {
+            diags.push(
+                Diag::error(
+                    "criteria::year",
+                    format!("year {} is not a plausible year for a recommendation", y.value),
+                )
+                .at(&file, y.span.clone(), "not a year")
+                .help("write the year the recommendation is for, e.g. year = 2027"),
+            );
+        }
+        plausible
+    });
     let county = root.require(
         &mut diags,
         "county",

@@ -1,4 +1,4 @@
-//! Stage 6: the explanation of every number (MODEL.md §5).
+//! Stage 6: the explanation of every number (docs/model.md §5).
 //!
 //! For each municipality: each criterion's contribution in persons, the bound adjustment and the
 //! rounding, which add up exactly to the recommendation; the raw indicator values and the

@@ -1,4 +1,4 @@
-//! Years in a series (MODEL.md §8): IMDi's request, the municipality's decision (vedtak) and the
+//! Years in a series (docs/model.md §8): IMDi's request, the municipality's decision (vedtak) and the
 //! number settled, year by year from the data's `[[history]]`, with the recommendation of each
 //! year for which a run has been published (its `manifest.json` in `reports/<year>/`).
 

@@ -20,8 +20,10 @@
 //! [`pipeline::run`] runs stages 1–6; [`run`] runs a whole command line.
 //!
 //! Around the pipeline: [`robust`] draws the weights (and indicators) many times for intervals
-//! and Sobol indices (MODEL.md §7); [`calibrate`] fits weights to a past allocation;
+//! and Sobol indices (docs/model.md §7); [`calibrate`] fits weights to a past allocation;
 //! [`history`] joins the years of the data's series with published recommendations (§8);
+//! [`backtest`] makes each past year's recommendation from the years before it and scores it
+//! against IMDi's requests and four baselines (§9);
 //! [`import`] reads StatBank exports and capacity workbooks; [`manifest`] records what made a
 //! set of results so `verify` can make it again.
 

@@ -1,4 +1,4 @@
-//! Stage 3: from each criterion to a share vector, and the combined share (MODEL.md §2).
+//! Stage 3: from each criterion to a share vector, and the combined share (docs/model.md §2).
 
 use crate::criteria::{Basis, Criteria, Criterion, Direction, Missing, Reads, Scale};
 use crate::data::Dataset;
@@ -61,7 +61,7 @@ pub fn shares_powered(
     Ok(scaled)
 }
 
-/// The share vector of one criterion over complete values (MODEL.md §2).
+/// The share vector of one criterion over complete values (docs/model.md §2).
 pub fn shares_of(
     basis: Basis,
     direction: Direction,

@@ -1,4 +1,4 @@
-//! The integer stage (MODEL.md §4): whole numbers `a_i` with `L_i ≤ a_i ≤ U_i` and `Σ a_i = T`.
+//! The integer stage (docs/model.md §4): whole numbers `a_i` with `L_i ≤ a_i ≤ U_i` and `Σ a_i = T`.
 //!
 //! Divisor methods give unit after unit to the highest quotient `v_i / d(a_i)`; with bounds this is
 //! the same as `a_i = clamp(round(v_i / D), L_i, U_i)` for a divisor `D` that makes the sum `T`.
@@ -67,7 +67,7 @@ impl fmt::Display for Ratio {
     }
 }
 
-/// The integer methods of MODEL.md §4.
+/// The integer methods of docs/model.md §4.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
     /// Webster / Sainte-Laguë: divisors `f, 3, 5, 7, …` with first divisor `f` (1 is pure

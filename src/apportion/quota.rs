@@ -1,4 +1,4 @@
-//! The bounded continuous quota (MODEL.md §3): `Q_i = clamp(μ · v_i, L_i, U_i)` with the single
+//! The bounded continuous quota (docs/model.md §3): `Q_i = clamp(μ · v_i, L_i, U_i)` with the single
 //! `μ ≥ 0` for which `Σ Q_i = T` ("water-filling"), solved exactly.
 //!
 //! Every weight is an exact binary fraction `m · 2^e`, so scaling all of them by the smallest

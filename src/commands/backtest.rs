@@ -3,7 +3,7 @@
 
 use crate::backtest::{self, Options, Refusal, Target};
 use crate::cli::{BacktestArgs, BacktestFormat, TargetArg};
-use crate::commands::{Failure, Output, notices, report};
+use crate::commands::{Failure, Output, report};
 use crate::diag::{Diag, Diags};
 use crate::lang::{Lang, fill};
 use crate::render::backtest as show;
@@ -38,8 +38,26 @@ pub fn run(args: &BacktestArgs, lang: Lang) -> Result<Output, Failure> {
                 .help("give the first year with --from and the last with --to"),
         )));
     }
+    if let Some(on) = &args.fit_on
+        && on != "all"
+        && (on.len() != 2 || !on.chars().all(|c| c.is_ascii_digit()))
+    {
+        return Err(Failure::Usage(Diags::from(
+            Diag::error("usage::fit-on", format!("--fit-on `{on}` is not a county number"))
+                .help("give two digits (46 is Vestland), or `all` for the whole country"),
+        )));
+    }
     let source: pipeline::Source = (&args.inputs).into();
     let (criteria, data) = pipeline::load_with(&source, &[])?;
+    if let Some(category) = &criteria.category {
+        return Err(Failure::Usage(Diags::from(
+            Diag::error(
+                "usage::category",
+                format!("the backtest cannot test the category `{}` on its own", category.id),
+            )
+            .help("the history holds each municipality's whole request, not one per category; backtest a file without categories"),
+        )));
+    }
     let target = match args.target {
         TargetArg::Request => Target::Request,
         TargetArg::Decision => Target::Decision,
@@ -56,7 +74,18 @@ pub fn run(args: &BacktestArgs, lang: Lang) -> Result<Output, Failure> {
         Some(county) => {
             let mut other = source.clone();
             other.county = Some(county.clone());
-            Some(pipeline::load_with(&other, &[])?.1)
+            let loaded = pipeline::load_with(&other, &[]).map_err(|d| {
+                let mut all = Diags::from(
+                    Diag::error(
+                        "usage::fit-on",
+                        format!("--fit-on {county}: the data for fitting cannot be read"),
+                    )
+                    .help("give a county of the register (two digits), or `all`; the problems follow"),
+                );
+                all.extend(d);
+                Failure::Usage(all)
+            })?;
+            Some(loaded.1)
         }
     };
     let result = backtest::run(&criteria, &data, train.as_ref(), &opts).map_err(|r| match r {
@@ -134,7 +163,7 @@ pub fn run(args: &BacktestArgs, lang: Lang) -> Result<Output, Failure> {
                 out.push_str(&line);
                 out.push('\n');
             }
-            out.push_str(t.bt_rule);
+            out.push_str(&show::rule(lang, target));
             out.push('\n');
             if fit {
                 out.push_str(t.bt_rule_fit);
@@ -153,9 +182,28 @@ pub fn run(args: &BacktestArgs, lang: Lang) -> Result<Output, Failure> {
             out.into_bytes()
         }
     };
-    let mut stderr = notices(&criteria);
+    // The file's total, and any note on it, play no part: each year's total is IMDi's.
+    let mut stderr = String::new();
     if !args.no_write {
-        let mut stem = "backtest".to_string();
+        // Named after the criteria file, so that it never takes the place of the report set's own
+        // backtest.csv (the file as written, from `report`).
+        let file_stem: String = criteria
+            .file
+            .name
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches(".toml")
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let mut stem = format!("backtest-{file_stem}");
         if fit {
             stem.push_str("-fit");
         }

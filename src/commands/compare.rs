@@ -1,4 +1,4 @@
-//! `busetting compare A.toml B.toml …`: the same data under several criteria files (MODEL.md §8).
+//! `busetting compare A.toml B.toml …`: the same data under several criteria files (docs/model.md §8).
 
 use std::path::Path;
 

@@ -22,6 +22,9 @@ use crate::suggest;
 use crate::tomlread::{self, At, Table};
 use csvfile::{CellProblem, CsvFile, io_reason, parse_number};
 
+/// The years a figure, a history row or a recommendation may be for.
+pub const YEARS: std::ops::RangeInclusive<i64> = 1900..=2200;
+
 /// The catalogue file's name inside the data folder.
 pub const CATALOGUE: &str = "indicators.toml";
 const KNR: &str = "kommunenummer";
@@ -225,23 +228,54 @@ impl Catalogue {
             t.finish(&mut diags);
             c
         });
-        let mut history: Vec<HistoryYear> = root
-            .tables(&mut diags, "history", "history")
-            .into_iter()
-            .filter_map(|mut t| {
-                let year = t.require(&mut diags, "year", "add the year, e.g. year = 2024", Table::integer);
-                let h = HistoryYear {
-                    year: year?.value,
-                    population: t.string(&mut diags, "population").map(|v| v.value),
-                    request: t.string(&mut diags, "request").map(|v| v.value),
-                    decision: t.string(&mut diags, "decision").map(|v| v.value),
-                    settled: t.string(&mut diags, "settled").map(|v| v.value),
-                    note: t.string(&mut diags, "note").map(|v| v.value),
-                };
-                t.finish(&mut diags);
-                Some(h)
-            })
-            .collect();
+        let mut history: Vec<HistoryYear> = Vec::new();
+        let mut history_spans: Vec<(i64, Range<usize>)> = Vec::new();
+        for mut t in root.tables(&mut diags, "history", "history") {
+            let year = t.require(&mut diags, "year", "add the year, e.g. year = 2024", Table::integer);
+            let population = t.string(&mut diags, "population").map(|v| v.value);
+            let request = t.string(&mut diags, "request").map(|v| v.value);
+            let decision = t.string(&mut diags, "decision").map(|v| v.value);
+            let settled = t.string(&mut diags, "settled").map(|v| v.value);
+            let note = t.string(&mut diags, "note").map(|v| v.value);
+            t.finish(&mut diags);
+            let Some(year) = year else { continue };
+            if !YEARS.contains(&year.value) {
+                diags.push(
+                    Diag::error(
+                        "catalogue::history",
+                        format!("[[history]] year {} is not a plausible year", year.value),
+                    )
+                    .at(&file, year.span.clone(), "not a year")
+                    .help(format!(
+                        "give the year of the figures, between {} and {}",
+                        YEARS.start(),
+                        YEARS.end()
+                    )),
+                );
+                continue;
+            }
+            if let Some((_, first)) = history_spans.iter().find(|(y, _)| *y == year.value) {
+                diags.push(
+                    Diag::error(
+                        "catalogue::history",
+                        format!("two [[history]] tables have year = {}", year.value),
+                    )
+                    .at(&file, year.span.clone(), "second")
+                    .also(first.clone(), "first")
+                    .help("keep one [[history]] per year; put its population, request, decision and settled in it"),
+                );
+                continue;
+            }
+            history_spans.push((year.value, year.span.clone()));
+            history.push(HistoryYear {
+                year: year.value,
+                population,
+                request,
+                decision,
+                settled,
+                note,
+            });
+        }
         history.sort_by_key(|h| h.year);
         let mut indicators = Vec::new();
         for (name, mut t) in root.named_tables(&mut diags, "indicator") {
@@ -282,7 +316,7 @@ impl Catalogue {
             let counties = t.strings(&mut diags, "counties").map(|c| c.value);
             let as_of = t.integer(&mut diags, "as-of");
             if let Some(a) = &as_of
-                && !(1900..=2200).contains(&a.value)
+                && !YEARS.contains(&a.value)
             {
                 diags.push(
                     Diag::error(
@@ -323,13 +357,24 @@ impl Catalogue {
                     None
                 }
             };
+            let latest = years.as_ref().and_then(|y| y.value.iter().copied().max());
+            if let (Some(a), Some(latest)) = (&as_of, latest)
+                && a.value < latest
+            {
+                diags.push(
+                    Diag::error(
+                        "catalogue::as-of",
+                        format!("as-of {} of {} is earlier than its figures of {latest}", a.value, t.what()),
+                    )
+                    .at(&file, a.span.clone(), "too early")
+                    .help("as-of is the year the figures describe: the latest of its years, or later; remove it to use that"),
+                );
+            }
             t.finish(&mut diags);
             let (Some(kind), Some(csv), Some(column)) = (kind, csv, column) else {
                 continue;
             };
-            let as_of = as_of
-                .map(|a| a.value)
-                .or_else(|| years.as_ref().and_then(|y| y.value.iter().copied().max()));
+            let as_of = as_of.map(|a| a.value).or(latest);
             indicators.push(IndicatorDef {
                 label: Label {
                     nn: label.map_or_else(|| name.value.clone(), |l| l.value),
@@ -374,6 +419,39 @@ impl Catalogue {
             }
         }
         for h in &history {
+            for series in Series::EVERY {
+                let Some(name) = h.get(series) else { continue };
+                let Some(ind) = indicators.iter().find(|i| i.name == name) else {
+                    continue;
+                };
+                let problem = if ind.kind != IndicatorKind::Count {
+                    Some("it is a rate, and a series holds counts".to_string())
+                } else {
+                    ind.as_of
+                        .filter(|&y| y != h.year)
+                        .map(|y| format!("its figures are of {y}"))
+                };
+                if let Some(problem) = problem {
+                    diags.push(
+                        Diag::error(
+                            "catalogue::history",
+                            format!(
+                                "[[history]] for {} names `{name}` as its {}, but {problem}",
+                                h.year,
+                                series.name()
+                            ),
+                        )
+                        .at(&file, ind.name_span.clone(), "this indicator")
+                        .help(format!(
+                            "name the {} of {} there: a count with year = {} (or as-of = {})",
+                            series.name(),
+                            h.year,
+                            h.year,
+                            h.year
+                        )),
+                    );
+                }
+            }
             for name in h.names() {
                 if !indicators.iter().any(|i| i.name == name) {
                     diags.push(

@@ -32,6 +32,16 @@ pub fn baseline_label(lang: Lang, b: Baseline) -> &'static str {
     }
 }
 
+/// How the backtest made each year, in a sentence or two.
+pub fn rule(lang: Lang, target: Target) -> String {
+    let t = lang.texts();
+    let total = match target {
+        Target::Request => t.bt_total_request,
+        Target::Decision => t.bt_total_decision,
+    };
+    fill(t.bt_rule, &[("total", total)])
+}
+
 pub fn target_label(lang: Lang, target: Target) -> &'static str {
     let t = lang.texts();
     match target {
@@ -76,9 +86,9 @@ pub fn grid(lang: Lang, b: &Backtest) -> Grid {
             row
         })
         .collect();
-    let made: Vec<_> = b.years.iter().filter(|y| y.file.is_ok()).collect();
+    let made: Vec<_> = b.years.iter().filter(|y| backtest::counts(y, b.fit)).collect();
     let mut sum = vec![
-        text(t.sum),
+        text(t.bt_sum),
         text(""),
         optional(
             lang,
@@ -157,7 +167,11 @@ pub fn next(lang: Lang, b: &Backtest, ids: &[String], year: i64) -> Option<Strin
 /// made, and the largest misses.
 pub fn notes(lang: Lang, b: &Backtest, ids: &[String]) -> Vec<String> {
     let t = lang.texts();
-    let mut out = Vec::new();
+    let mut out: Vec<String> = b
+        .undated
+        .iter()
+        .map(|(id, name)| fill(t.bt_undated, &[("criterion", id), ("column", name)]))
+        .collect();
     for y in &b.years {
         let year = y.year.to_string();
         let f = match &y.file {

@@ -1,4 +1,4 @@
-//! A file with several categories (MODEL.md §6): each category is allocated on its own; this is
+//! A file with several categories (docs/model.md §6): each category is allocated on its own; this is
 //! the table of all of them together, one column per category and their sum.
 
 use super::markdown::cell;

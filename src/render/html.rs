@@ -207,7 +207,7 @@ pub fn render(
         let ids: Vec<String> = c.criteria.iter().map(|k| k.id.clone()).collect();
         let mut notes: Vec<String> = super::backtest::verdict(lang, b).into_iter().collect();
         notes.extend(super::backtest::notes(lang, b, &ids));
-        notes.push(t.bt_rule.to_string());
+        notes.push(super::backtest::rule(lang, b.target));
         context! {
             heading => t.h_backtest,
             notes => notes,

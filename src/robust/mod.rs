@@ -1,4 +1,4 @@
-//! Robustness (MODEL.md §7): how much each municipality's number moves when the weights, and
+//! Robustness (docs/model.md §7): how much each municipality's number moves when the weights, and
 //! optionally the indicators, are drawn around the file's values.
 //!
 //! **Draws.** Draw `k` has its own random stream, ChaCha8 seeded with the run's seed and stream

@@ -150,3 +150,32 @@ case!(backtest_a_file_no_year_can_make, s => {
     s.criteria_with("column = \"settled\"\nyears = 3", "column = \"settled\"\nyears = 7");
     shown(&s.run(&["backtest", "--criteria", "criteria.toml", "--no-write"]))
 });
+case!(history_year_twice, s => {
+    s.edit("data/indicators.toml", "year = 2021\npopulation = \"population_2021\"", "year = 2020\npopulation = \"population_2021\"");
+    check(s.criteria_with("", ""))
+});
+case!(history_row_without_a_year, s => {
+    s.edit("data/indicators.toml", "year = 2022\npopulation = \"population_2022\"", "population = \"population_2022\"");
+    check(s.criteria_with("", ""))
+});
+case!(history_names_a_later_figure, s => {
+    s.edit("data/indicators.toml", "request = \"imdi_request_2021\"", "request = \"imdi_request_2026\"");
+    check(s.criteria_with("", ""))
+});
+case!(history_names_a_rate, s => {
+    s.edit("data/indicators.toml", "request = \"imdi_request_2021\"", "request = \"employment_rate\"");
+    check(s.criteria_with("", ""))
+});
+case!(as_of_before_its_years, s => {
+    s.edit("data/indicators.toml", "year = 2026\nlabel = \"Folketal 1.1.2026\"", "year = 2026\nas-of = 1999\nlabel = \"Folketal 1.1.2026\"");
+    check(s.criteria_with("", ""))
+});
+case!(year_far_in_the_past, s => check(s.criteria_with("year = 2027", "year = -9223372036854775808")));
+case!(backtest_one_category, s => {
+    s.criteria_with("", "");
+    shown(&s.run(&["backtest", "--criteria", "criteria/categories.toml", "--category", "unaccompanied-minors", "--no-write"]))
+});
+case!(backtest_fit_on_not_a_county, s => {
+    s.criteria_with("", "");
+    shown(&s.run(&["backtest", "--fit-on", "x;y", "--no-write"]))
+});
