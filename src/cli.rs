@@ -78,8 +78,8 @@ pub struct Inputs {
     #[arg(long)]
     pub county: Option<String>,
 
-    /// Another total to distribute than the criteria file's.
-    #[arg(long)]
+    /// Another total to distribute than the criteria file's, 1 to 10 000 000.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=crate::criteria::MAX_TOTAL))]
     pub total: Option<u64>,
 
     /// One category of a criteria file with several ([[category]]); `recommend` and `report`
@@ -171,8 +171,8 @@ pub struct ApportionArgs {
     #[arg(long, value_enum)]
     pub method: MethodArg,
 
-    /// The number of seats (units) to apportion.
-    #[arg(long)]
+    /// The number of seats (units) to apportion, 0 to 10 000 000.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=crate::criteria::MAX_TOTAL))]
     pub seats: u64,
 
     /// First divisor for sainte-lague (1 is pure Sainte-Laguë; Norway's elections have used 1.4).

@@ -262,6 +262,10 @@ pub struct SensitivityDefaults {
 
 const WEIGHT_TOLERANCE: f64 = 1e-9;
 
+/// The largest total a file, `--total` or `apportion --seats` may ask for: far above any
+/// county's, and small enough that every method finishes at once.
+pub const MAX_TOTAL: u64 = 10_000_000;
+
 /// The furthest back `lag` and `years` may reach.
 pub const MAX_YEARS_BACK: i64 = 50;
 
@@ -496,6 +500,18 @@ fn body(root: &mut Table, file: &SourceFile, diags: &mut Diags) -> Option<Body> 
         "add the number of refugees to distribute, e.g. total = 4500",
         Table::count,
     );
+    if let Some(t) = &total
+        && t.value > MAX_TOTAL
+    {
+        diags.push(
+            Diag::error(
+                "criteria::total",
+                format!("`total` is {}, more than the {MAX_TOTAL} the tool distributes", t.value),
+            )
+            .at(&file, t.span.clone(), "too large")
+            .help("set total to the number of refugees the county is asked to settle, e.g. total = 1474"),
+        );
+    }
     if let Some(t) = &total
         && t.value == 0
     {

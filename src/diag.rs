@@ -77,6 +77,53 @@ impl Diag {
     pub fn has_source(&self) -> bool {
         self.source.is_some()
     }
+
+    /// Where each label points: file, 1-based line and column.
+    fn places(&self) -> Vec<(String, usize, usize, &str)> {
+        let Some(source) = &self.source else {
+            return Vec::new();
+        };
+        let file = SourceFile::new(source.name(), source.inner().clone());
+        self.labels
+            .iter()
+            .map(|(span, label)| {
+                let (line, col) = file.line_col(span.start);
+                (file.name.clone(), line, col, label.as_str())
+            })
+            .collect()
+    }
+
+    /// A label on a line too long to show (its column, or the line's length, past what a
+    /// terminal shows).
+    fn far_out(&self) -> bool {
+        const WIDE: usize = 2_000;
+        let Some(source) = &self.source else {
+            return false;
+        };
+        let text: &str = source.inner();
+        self.labels.iter().any(|(span, _)| {
+            let start = span.start.min(text.len());
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+            line_end - line_start > WIDE || span.end.saturating_sub(span.start) > WIDE
+        })
+    }
+
+    /// The diagnostic as plain text: code, message, each place as file:line:column, help.
+    pub fn plain(&self) -> String {
+        let mut out = format!("{}\n\n  × {}\n", self.code, self.message);
+        for (file, line, col, label) in self.places() {
+            if label.is_empty() {
+                out.push_str(&format!("  at {file}:{line}:{col}\n"));
+            } else {
+                out.push_str(&format!("  at {file}:{line}:{col}: {label}\n"));
+            }
+        }
+        if let Some(h) = &self.help {
+            out.push_str(&format!("  help: {h}\n"));
+        }
+        out
+    }
 }
 
 /// Checks that bytes are UTF-8 (dropping a byte-order mark), naming the first bad byte's line
@@ -181,8 +228,19 @@ pub fn render(diags: &[Diag], color: bool) -> String {
         .with_context_lines(1);
     let mut out = String::new();
     for d in diags {
-        // Writing into a String cannot fail.
-        let _ = handler.render_report(&mut out, d);
+        // A snippet of a very long line says nothing a reader can see, and the renderer cannot
+        // draw columns that far out: such a problem is named by line and column instead. Should
+        // the renderer fail on any other input, the plain form is used too.
+        if d.far_out() {
+            out.push_str(&d.plain());
+            continue;
+        }
+        let mut one = String::new();
+        let drawn = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler.render_report(&mut one, d)));
+        match drawn {
+            Ok(Ok(())) => out.push_str(&one),
+            _ => out.push_str(&d.plain()),
+        }
     }
     if diags.len() > 1 {
         out.push_str(&format!("{} problems found.\n", diags.len()));
@@ -205,5 +263,18 @@ mod tests {
         assert!(text.contains("help: did you mean `weight`?"), "{text}");
         assert_eq!(file.line_col(13), (2, 1));
         assert_eq!(file.line_col(16), (2, 4));
+    }
+
+    #[test]
+    fn a_place_far_out_on_a_long_line_is_named_not_drawn() {
+        let long = format!("kommunenummer,{}x\n", "a,".repeat(40_000));
+        let file = SourceFile::new("wide.csv", long.as_str());
+        let at = long.len() - 2;
+        let d = Diag::error("data::value", "`x` is not a number")
+            .at(&file, at..at + 1, "here")
+            .help("write a number");
+        let text = render(&[d], false);
+        assert!(text.contains("at wide.csv:1:80015: here"), "{text}");
+        assert!(text.contains("help: write a number"), "{text}");
     }
 }

@@ -341,15 +341,22 @@ pub fn json_stat(
         .and_then(Value::as_array)
         .ok_or_else(|| fail(format!("{} has no `id` list: not JSON-stat 2.0", file.name), help))?
         .iter()
-        .filter_map(|v| v.as_str().map(String::from))
-        .collect();
+        .map(|v| v.as_str().map(String::from))
+        .collect::<Option<Vec<String>>>()
+        .ok_or_else(|| fail(format!("{}: `id` holds something other than names", file.name), help))?;
     let sizes: Vec<usize> = ds
         .get("size")
         .and_then(Value::as_array)
         .ok_or_else(|| fail(format!("{} has no `size` list: not JSON-stat 2.0", file.name), help))?
         .iter()
-        .filter_map(|v| v.as_u64().map(|v| v as usize))
-        .collect();
+        .map(|v| v.as_u64().and_then(|v| usize::try_from(v).ok()))
+        .collect::<Option<Vec<usize>>>()
+        .ok_or_else(|| {
+            fail(
+                format!("{}: `size` holds something other than whole numbers", file.name),
+                help,
+            )
+        })?;
     if ids.len() != sizes.len() {
         return Err(fail(format!("{}: `id` and `size` differ in length", file.name), help));
     }
@@ -414,7 +421,32 @@ pub fn json_stat(
             ));
         }
     }
-    let total: usize = sizes.iter().product();
+    for (k, id) in ids.iter().enumerate() {
+        if cats[k].len() != sizes[k] || sizes[k] == 0 {
+            return Err(fail(
+                format!(
+                    "{}: dimension `{id}` has {} categories, but `size` says {}",
+                    file.name,
+                    cats[k].len(),
+                    sizes[k]
+                ),
+                help,
+            ));
+        }
+    }
+    let total = sizes
+        .iter()
+        .try_fold(1usize, |acc, &n| acc.checked_mul(n))
+        .filter(|&t| t <= MAX_JSON_STAT_CELLS)
+        .ok_or_else(|| {
+            fail(
+                format!(
+                    "{} has more than {MAX_JSON_STAT_CELLS} cells (`size` {:?})",
+                    file.name, sizes
+                ),
+                "query fewer regions, years or contents at a time",
+            )
+        })?;
     let values: Vec<Value> = match &ds["value"] {
         Value::Array(a) => a.clone(),
         Value::Object(m) => {
@@ -521,6 +553,84 @@ pub fn key_of(heading: &str) -> String {
 /// The first sheet of a workbook from the capacity dialogue: a heading row with a kommunenummer
 /// column, then one row per municipality. Number columns become indicator columns; text columns
 /// (comments) are kept as text.
+/// The most cells a JSON-stat dataset may hold: every municipality for a century of years is
+/// far less.
+pub const MAX_JSON_STAT_CELLS: usize = 1_000_000;
+
+/// The most rows, columns and cells a workbook sheet may use: a capacity form has a row per
+/// municipality and a column per question.
+pub const MAX_SHEET_ROWS: u32 = 100_000;
+pub const MAX_SHEET_COLUMNS: u32 = 1_000;
+pub const MAX_SHEET_CELLS: usize = 2_000_000;
+
+/// A spreadsheet column's letters: 0 → A, 27 → AB.
+fn column_letters(mut c: u32) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (c % 26) as u8);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The cells of an xlsx sheet, read one at a time so that a cell far out (XFD1048576) is refused
+/// before anything is allocated for the empty space before it. Rows and columns are absolute
+/// (row 0 is the sheet's row 1).
+fn bounded_cells<RS: std::io::Read + std::io::Seek>(
+    x: &mut calamine::Xlsx<RS>,
+    sheet: &str,
+    shown: &str,
+) -> Result<Vec<Vec<calamine::Data>>, Diags> {
+    let cannot = |e: &dyn std::fmt::Display| {
+        Diags::from(Diag::error(
+            "import::xlsx",
+            format!("cannot read sheet `{sheet}` of {shown}: {e}"),
+        ))
+    };
+    let mut reader = x.worksheet_cells_reader(sheet).map_err(|e| cannot(&e))?;
+    let mut cells: Vec<(u32, u32, calamine::Data)> = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(|e| cannot(&e))? {
+        let (r, c) = cell.get_position();
+        if r >= MAX_SHEET_ROWS || c >= MAX_SHEET_COLUMNS || cells.len() >= MAX_SHEET_CELLS {
+            return Err(Diags::from(
+                Diag::error(
+                    "import::xlsx-size",
+                    format!(
+                        "sheet `{sheet}` of {shown} has a cell at {}{}, beyond what a form uses ({MAX_SHEET_ROWS} rows, {MAX_SHEET_COLUMNS} columns, {MAX_SHEET_CELLS} cells)",
+                        column_letters(c),
+                        u64::from(r) + 1
+                    ),
+                )
+                .help("clear the cells outside the table (select the rows and columns after it, Delete), save, and import again"),
+            ));
+        }
+        cells.push((r, c, cell.get_value().clone().into()));
+    }
+    let height = cells.iter().map(|(r, _, _)| r + 1).max().unwrap_or(0) as usize;
+    let width = cells.iter().map(|(_, c, _)| c + 1).max().unwrap_or(0) as usize;
+    if height.saturating_mul(width) > MAX_SHEET_CELLS {
+        return Err(Diags::from(
+            Diag::error(
+                "import::xlsx-size",
+                format!(
+                    "sheet `{sheet}` of {shown} spans A1:{}{height}, more than the {MAX_SHEET_CELLS} cells a form uses",
+                    column_letters(width.saturating_sub(1) as u32)
+                ),
+            )
+            .help("clear the cells outside the table (select the rows and columns after it, Delete), save, and import again"),
+        ));
+    }
+    let mut rows = vec![vec![calamine::Data::Empty; width]; height];
+    for (r, c, v) in cells {
+        rows[r as usize][c as usize] = v;
+    }
+    Ok(rows)
+}
+
 pub fn workbook(path: &Path, shown: &str, register: &Register, successors: &Successors) -> Result<Imported, Diags> {
     use calamine::{Data, Reader, open_workbook_auto};
     let mut wb = open_workbook_auto(path).map_err(|e| {
@@ -535,13 +645,22 @@ pub fn workbook(path: &Path, shown: &str, register: &Register, successors: &Succ
             format!("{shown} has no sheets"),
         )));
     };
-    let range = wb.worksheet_range(&sheet).map_err(|e| {
+    let cannot = |e: &dyn std::fmt::Display| {
         Diags::from(Diag::error(
             "import::xlsx",
             format!("cannot read sheet `{sheet}` of {shown}: {e}"),
         ))
-    })?;
-    let rows: Vec<&[Data]> = range.rows().collect();
+    };
+    let owned: Vec<Vec<Data>> = match &mut wb {
+        calamine::Sheets::Xlsx(x) => bounded_cells(x, &sheet, shown)?,
+        other => other
+            .worksheet_range(&sheet)
+            .map_err(|e| cannot(&e))?
+            .rows()
+            .map(<[Data]>::to_vec)
+            .collect(),
+    };
+    let rows: Vec<&[Data]> = owned.iter().map(Vec::as_slice).collect();
     let text = |d: &Data| -> String {
         match d {
             Data::String(s) => s.clone(),
@@ -722,6 +841,15 @@ pub fn to_csv(imported: &Imported, register: &Register) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn column_letters_as_a_spreadsheet_names_them() {
+        let names: Vec<String> = [0, 25, 26, 27, 51, 52, 701, 702, 16383]
+            .into_iter()
+            .map(column_letters)
+            .collect();
+        assert_eq!(names, ["A", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA", "XFD"]);
+    }
 
     #[test]
     fn region_cells_and_numbers_as_ssb_writes_them() {

@@ -28,7 +28,11 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(Err(failure)) => {
-            let _ = stderr.write_all(busetting::diag::render(&failure.diags(), color).as_bytes());
+            // The exit code is the input's, even if drawing the message fails.
+            let diags = failure.diags();
+            let text = std::panic::catch_unwind(|| busetting::diag::render(&diags, color))
+                .unwrap_or_else(|_| diags.iter().map(busetting::diag::Diag::plain).collect::<String>());
+            let _ = stderr.write_all(text.as_bytes());
             ExitCode::from(failure.exit_code())
         }
         Err(_) => ExitCode::from(2),

@@ -14,6 +14,7 @@ mod examples;
 mod explain;
 mod fuzz;
 mod history;
+mod hostile;
 mod import;
 mod properties;
 mod recommend;

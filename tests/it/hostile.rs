@@ -1,0 +1,122 @@
+//! Hostile input: files and arguments made to crash, hang or exhaust the tool. Each must end
+//! with the exit-code contract (1 for bad input, 2 for usage), no panic, and a message that
+//! names the file or the argument.
+
+use crate::common::{Run, Sandbox};
+
+fn no_panic(r: &Run) {
+    assert!(
+        !r.stderr.contains("panicked") && !r.stderr.contains("internal error"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.code == 1 || r.code == 2, "exit code {}: {}", r.code, r.stderr);
+}
+
+#[test]
+fn a_json_stat_id_that_names_a_missing_dimension() {
+    let s = Sandbox::new();
+    s.write(
+        "bad.json",
+        r#"{"class":"dataset","id":["Region","Tid","Nowhere"],"size":[1,1,1],
+            "role":{"geo":["Region"],"time":["Tid"]},
+            "dimension":{"Region":{"category":{"index":{"4601":0},"label":{"4601":"Bergen"}}},
+                         "Tid":{"category":{"index":{"2026":0}}}},
+            "value":[1]}"#,
+    );
+    let r = s.run(&["import", "bad.json", "--name", "population"]);
+    no_panic(&r);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("bad.json: dimension `Nowhere` has 0 categories, but `size` says 1"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_json_stat_size_that_would_allocate_without_bound() {
+    let s = Sandbox::new();
+    s.write(
+        "huge.json",
+        r#"{"class":"dataset","id":["Region","Tid"],"size":[4294967296,4294967296],
+            "role":{"geo":["Region"],"time":["Tid"]},"dimension":{},"value":{}}"#,
+    );
+    let r = s.run(&["import", "huge.json", "--name", "population"]);
+    no_panic(&r);
+    assert!(r.stderr.contains("huge.json"), "{}", r.stderr);
+}
+
+#[test]
+fn a_workbook_with_one_cell_at_the_last_row_and_column() {
+    // 6.7 KB on disk; read naively, its range is 16 384 columns by 1 048 576 rows.
+    let s = Sandbox::new();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "kommunenummer").unwrap();
+    sheet.write_string(0, 1, "declared_capacity").unwrap();
+    sheet.write_string(1, 0, "4601").unwrap();
+    sheet.write_number(1, 1, 10.0).unwrap();
+    sheet.write_number(1_048_575, 16_383, 1.0).unwrap();
+    book.save(s.path("far.xlsx")).unwrap();
+    let r = s.run(&["import", "far.xlsx"]);
+    no_panic(&r);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("far.xlsx has a cell at XFD1048576"), "{}", r.stderr);
+
+    // ZZ100000: within the row limit, but the dense area would be 702 × 100 000 cells.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "kommunenummer").unwrap();
+    sheet.write_number(99_999, 701, 1.0).unwrap();
+    book.save(s.path("wide.xlsx")).unwrap();
+    let r = s.run(&["import", "wide.xlsx"]);
+    no_panic(&r);
+    assert!(r.stderr.contains("wide.xlsx spans A1:ZZ100000"), "{}", r.stderr);
+}
+
+#[test]
+fn a_bad_cell_past_column_65535_is_named_not_drawn() {
+    let s = Sandbox::new();
+    s.criteria_with("", "");
+    let wide_name = format!("Kinn{}", " ".repeat(70_000));
+    s.edit(
+        "data/norway-employment-rate.csv",
+        "4602,Kinn,2022,68.7,",
+        &format!("4602,{wide_name},2022,x,"),
+    );
+    let r = s.run(&["check", "--criteria", "criteria.toml"]);
+    no_panic(&r);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("at data/norway-employment-rate.csv:") && r.stderr.contains(":70016:"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn numbers_that_would_never_finish() {
+    let s = Sandbox::new();
+    s.write("w.csv", "name,weight\na,1\nb,2\n");
+    let r = s.run(&[
+        "apportion",
+        "--method",
+        "sainte-lague",
+        "--seats",
+        "18446744073709551615",
+        "w.csv",
+    ]);
+    no_panic(&r);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--seats"), "{}", r.stderr);
+    let r = s.run(&["recommend", "--total", "0", "--no-write"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--total"), "{}", r.stderr);
+    s.criteria_with("total = 1474", "total = 100000000000");
+    let r = s.run(&["check", "--criteria", "criteria.toml"]);
+    no_panic(&r);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("criteria.toml:"), "{}", r.stderr);
+}
