@@ -110,7 +110,7 @@ fn write_in(
         .is_none_or(|c| run.data.register.municipalities.iter().all(|m| c.contains(&m.county)));
     let shapes = match &cat.map {
         Some(file) if covered => {
-            let path = run.data.dir.join(&file.value);
+            let path = crate::data::inside(&run.data.dir, file, cat)?;
             Some(map::load(&path, &path.display().to_string(), &run.data.register)?)
         }
         _ => None,

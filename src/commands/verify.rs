@@ -39,6 +39,22 @@ fn verify_one(dir: &Path, lang: Lang) -> Result<String, Diags> {
                 .help("a manifest is written by recommend, report and sensitivity; run them again"),
         )
     })?;
+    // A manifest travels by e-mail: the files it names are read only inside the folder verify
+    // runs in, as recorded (relative, no `..`).
+    for (what, path) in [
+        ("criteria file", &recorded.criteria.path),
+        ("data folder", &recorded.data),
+    ] {
+        if !crate::data::stays_inside(path) {
+            return Err(Diags::from(
+                Diag::error(
+                    "verify::outside",
+                    format!("{shown} names the {what} `{path}`, outside the folder verify runs in; it is not read"),
+                )
+                .help("run verify in the folder the run was made in; a manifest may only name files below it"),
+            ));
+        }
+    }
     let run = pipeline::run_with(&recorded.source(), lang).map_err(|mut d| {
         d.push(Diag::error(
             "verify::rerun",

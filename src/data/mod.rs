@@ -760,6 +760,40 @@ fn shown(dir: &Path, file: &str) -> String {
     dir.join(file).display().to_string()
 }
 
+/// Whether a file name from a catalogue or a manifest stays inside its folder as written:
+/// relative, with no `..`, no drive or root.
+pub fn stays_inside(name: &str) -> bool {
+    use std::path::Component;
+    !name.is_empty()
+        && !name.contains('\\')
+        && Path::new(name)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+}
+
+/// The path of a file named in the catalogue, refused without being read when it leads outside
+/// the data folder (as written, or through a link).
+pub fn inside(dir: &Path, name: &At<String>, catalogue: &Catalogue) -> Result<PathBuf, Diag> {
+    let refuse = |why: &str| {
+        Diag::error(
+            "data::outside",
+            format!("`{}` {why}, outside the data folder {}", name.value, dir.display()),
+        )
+        .at(&catalogue.file, name.span.clone(), "outside the data folder")
+        .help("name a file inside the data folder, e.g. file = \"norway-population.csv\"")
+    };
+    if !stays_inside(&name.value) {
+        return Err(refuse("leads"));
+    }
+    let path = dir.join(&name.value);
+    if let (Ok(real), Ok(base)) = (fs_err::canonicalize(&path), fs_err::canonicalize(dir))
+        && !real.starts_with(&base)
+    {
+        return Err(refuse("is a link that leads"));
+    }
+    Ok(path)
+}
+
 /// Reads a text file, reporting a missing or unreadable file with what to do.
 pub fn read_text(path: &Path, shown: &str, help: &str) -> Result<SourceFile, Diag> {
     let bytes = fs_err::read(path).map_err(|e| {
@@ -789,11 +823,8 @@ pub fn open(dir: &Path) -> Result<Folder, Diags> {
     )?;
     let catalogue = Catalogue::parse(cat_file.clone())?;
     let mut diags = Diags::default();
-    let register_csv = CsvFile::read(
-        &dir.join(&catalogue.register.value),
-        &shown(dir, &catalogue.register.value),
-    )
-    .map_err(|d| {
+    let register_path = inside(dir, &catalogue.register, &catalogue)?;
+    let register_csv = CsvFile::read(&register_path, &shown(dir, &catalogue.register.value)).map_err(|d| {
         if d.has_source() {
             d
         } else {
@@ -812,7 +843,7 @@ pub fn open(dir: &Path) -> Result<Folder, Diags> {
         },
     ];
     if let Some(file) = &catalogue.successors {
-        let csv = CsvFile::read(&dir.join(&file.value), &shown(dir, &file.value)).map_err(|d| {
+        let csv = CsvFile::read(&inside(dir, file, &catalogue)?, &shown(dir, &file.value)).map_err(|d| {
             if d.has_source() {
                 d
             } else {
@@ -893,7 +924,14 @@ impl Folder {
         let mut rows: HashMap<(String, Option<Vec<i64>>), Option<Rows>> = HashMap::new();
         for ind in &needed {
             let csv = files.entry(ind.file.value.clone()).or_insert_with(|| {
-                match CsvFile::read(&dir.join(&ind.file.value), &shown(dir, &ind.file.value)) {
+                let path = match inside(dir, &ind.file, &catalogue) {
+                    Ok(p) => p,
+                    Err(d) => {
+                        diags.push(d);
+                        return None;
+                    }
+                };
+                match CsvFile::read(&path, &shown(dir, &ind.file.value)) {
                     Ok(f) => {
                         inputs.push(Input {
                             name: f.name().to_string(),

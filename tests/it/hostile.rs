@@ -120,3 +120,69 @@ fn numbers_that_would_never_finish() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("criteria.toml:"), "{}", r.stderr);
 }
+
+#[test]
+fn a_manifest_that_names_a_file_outside_the_folder() {
+    let s = Sandbox::new();
+    assert_eq!(s.run(&["recommend", "--out", "out"]).code, 0);
+    for (from, to) in [
+        ("\"path\": \"criteria/default.toml\"", "\"path\": \"/etc/passwd\""),
+        (
+            "\"path\": \"criteria/default.toml\"",
+            "\"path\": \"../../../../etc/passwd\"",
+        ),
+        ("\"data\": \"data\"", "\"data\": \"/etc\""),
+    ] {
+        let manifest = s.read("out/2027/manifest.json");
+        assert!(manifest.contains(from), "{from}");
+        s.write("out/2027/manifest.json", manifest.replacen(from, to, 1));
+        let r = s.run(&["verify", "out/2027"]);
+        no_panic(&r);
+        assert_eq!(r.code, 1);
+        assert!(r.stderr.contains("verify::outside"), "{}", r.stderr);
+        assert!(!r.stderr.contains("root:"), "{}", r.stderr);
+        s.write("out/2027/manifest.json", manifest);
+    }
+}
+
+#[test]
+fn a_catalogue_that_names_a_file_outside_the_data_folder() {
+    let s = Sandbox::new();
+    s.criteria_with("", "");
+    s.edit(
+        "data/indicators.toml",
+        "file = \"norway-employment-rate.csv\"",
+        "file = \"../../../../../../etc/passwd\"",
+    );
+    let r = s.run(&["check", "--criteria", "criteria.toml"]);
+    no_panic(&r);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("data::outside") && r.stderr.contains("leads, outside the data"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("root:"), "{}", r.stderr);
+
+    // A link inside the folder that leads out is refused too.
+    let s = Sandbox::new();
+    s.criteria_with("", "");
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("/etc/passwd", s.path("data/linked.csv")).unwrap();
+        s.edit(
+            "data/indicators.toml",
+            "file = \"norway-employment-rate.csv\"",
+            "file = \"linked.csv\"",
+        );
+        let r = s.run(&["check", "--criteria", "criteria.toml"]);
+        no_panic(&r);
+        assert_eq!(r.code, 1);
+        assert!(
+            r.stderr.contains("data::outside") && r.stderr.contains("is a link that leads"),
+            "{}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains("root:"), "{}", r.stderr);
+    }
+}
