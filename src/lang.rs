@@ -271,7 +271,7 @@ catalogue! {
     g_total,
     /// `{year}`.
     c_categories_title,
-    /// `{dir}` `{n}` `{files}`.
+    /// `{dir}` `{n}` `{files}` `{outputs}`.
     v_ok,
     hi_county,
     hi_country,
@@ -344,6 +344,8 @@ catalogue! {
     bt_sum,
     /// `{criterion}` `{column}`.
     bt_undated,
+    /// `{dir}`.
+    unchanged,
     /// `{year}` `{list}`.
     bt_misses,
     /// `{kommune}` `{predicted}` `{actual}`.
@@ -531,7 +533,7 @@ pub static NN: Texts = Texts {
     g_heading: "Tilråding for {year} per kategori ({n} kategoriar)",
     g_total: "Til saman",
     c_categories_title: "Tilråding for {year} per kategori",
-    v_ok: "{dir}: stadfesta. Alle {n} tala er dei same når dei blir rekna om att, og ingen av dei {files} inndatafilene er endra.",
+    v_ok: "{dir}: stadfesta. Alle {n} tala er dei same når dei blir rekna om att, ingen av dei {files} inndatafilene er endra, og alle dei {outputs} filene i settet er nett det inndataa gjev, utan filer i tillegg.",
     hi_county: "Heile fylket",
     hi_country: "Heile landet",
     hi_heading: "{place}: tilråding, oppmoding, vedtak og busette per år",
@@ -579,6 +581,7 @@ pub static NN: Texts = Texts {
     bt_county: "fylke {county}",
     bt_not_fitted_because: "{year}: ingen tidlegare år kunne brukast til tilpassinga ({reason}); vektene i fila er brukte, og året tel ikkje med i domen.",
     bt_sum: "Sum over åra som tel",
+    unchanged: "{dir} har alt denne tilrådinga (same inndata, same tal); settet der står urørt.",
     bt_undated: "Kriteriet `{criterion}` les `{column}`, som ikkje har noko årstal: det er brukt som det er i alle åra.",
     x_power: "{criterion}: med potensen {power} gjev kriteriet {persons} personar (delen {share}); som vanleg del ville det gitt {plain_persons} (delen {plain_share}).",
     bt_misses: "{year}, største bom: {list}.",
@@ -763,7 +766,7 @@ pub static NB: Texts = Texts {
     g_heading: "Tilrådning for {year} per kategori ({n} kategorier)",
     g_total: "Til sammen",
     c_categories_title: "Tilrådning for {year} per kategori",
-    v_ok: "{dir}: bekreftet. Alle {n} tallene er de samme når de regnes om igjen, og ingen av de {files} inndatafilene er endret.",
+    v_ok: "{dir}: bekreftet. Alle {n} tallene er de samme når de regnes om igjen, ingen av de {files} inndatafilene er endret, og alle de {outputs} filene i settet er nøyaktig det inndataene gir, uten filer i tillegg.",
     hi_county: "Hele fylket",
     hi_country: "Hele landet",
     hi_heading: "{place}: tilrådning, anmodning, vedtak og bosatte per år",
@@ -811,6 +814,7 @@ pub static NB: Texts = Texts {
     bt_county: "fylke {county}",
     bt_not_fitted_because: "{year}: ingen tidligere år kunne brukes til tilpasningen ({reason}); vektene i filen er brukt, og året teller ikke med i dommen.",
     bt_sum: "Sum over årene som teller",
+    unchanged: "{dir} har allerede denne tilrådningen (samme inndata, samme tall); settet der står urørt.",
     bt_undated: "Kriteriet `{criterion}` leser `{column}`, som ikke har noe årstall: det er brukt som det er i alle årene.",
     x_power: "{criterion}: med potensen {power} gir kriteriet {persons} personer (andelen {share}); som vanlig andel ville det gitt {plain_persons} (andelen {plain_share}).",
     bt_misses: "{year}, største bom: {list}.",
@@ -995,7 +999,7 @@ pub static EN: Texts = Texts {
     g_heading: "Recommendation for {year} by category ({n} categories)",
     g_total: "Together",
     c_categories_title: "Recommendation for {year} by category",
-    v_ok: "{dir}: verified. All {n} numbers are the same when recomputed, and none of the {files} input files has changed.",
+    v_ok: "{dir}: verified. All {n} numbers are the same when recomputed, none of the {files} input files has changed, and all {outputs} files of the set are exactly what the inputs make, with no file added.",
     hi_county: "The whole county",
     hi_country: "The whole country",
     hi_heading: "{place}: recommendation, request, decision and settled by year",
@@ -1043,6 +1047,7 @@ pub static EN: Texts = Texts {
     bt_county: "county {county}",
     bt_not_fitted_because: "{year}: no earlier year could be used for the fit ({reason}); the file's weights are used, and the year does not count in the verdict.",
     bt_sum: "Sum over the years that count",
+    unchanged: "{dir} already holds this recommendation (the same inputs and numbers); the set there is left whole.",
     bt_undated: "Criterion `{criterion}` reads `{column}`, which has no date: it is used as it is in every year.",
     x_power: "{criterion}: with the power {power} the criterion gives {persons} persons (share {share}); as a plain share it would give {plain_persons} (share {plain_share}).",
     bt_misses: "{year}, largest misses: {list}.",

@@ -13,10 +13,28 @@ pub const FILE: &str = "manifest.json";
 
 /// SHA-256 of a text, in hex.
 pub fn sha256(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
+    sha256_bytes(text.as_bytes())
+}
+
+/// SHA-256 of bytes, in hex.
+pub fn sha256_bytes(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A set of results with its manifest: every file's SHA-256 recorded in `manifest` (sorted by
+/// name), which is added last as `manifest.json`.
+pub fn seal(mut files: Vec<(String, Vec<u8>)>, mut manifest: Manifest) -> Vec<(String, Vec<u8>)> {
+    let mut outputs: Vec<InputFile> = files
         .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+        .map(|(name, bytes)| InputFile {
+            name: name.clone(),
+            sha256: sha256_bytes(bytes),
+        })
+        .collect();
+    outputs.sort_by(|a, b| a.name.cmp(&b.name));
+    manifest.outputs = outputs;
+    files.push((FILE.to_string(), manifest.to_bytes()));
+    files
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -59,6 +77,9 @@ pub struct Manifest {
     /// The robustness run saved with the results, if any (its seed makes it reproducible).
     pub sensitivity: Option<Settings>,
     pub recommendation: Vec<Number>,
+    /// Every other file of the set, with its SHA-256: `verify` renders them again and compares.
+    #[serde(default)]
+    pub outputs: Vec<InputFile>,
 }
 
 impl Manifest {
@@ -99,6 +120,7 @@ impl Manifest {
                     recommendation: e.recommendation,
                 })
                 .collect(),
+            outputs: Vec::new(),
         }
     }
 
@@ -130,12 +152,77 @@ pub struct Differences {
     /// Another tool version made the results.
     pub version: Option<(String, String)>,
     pub sensitivity_changed: bool,
+    /// Problems with the files of the set: changed, missing or extra, one line each.
+    pub outputs: Vec<String>,
 }
 
 impl Differences {
     pub fn is_empty(&self) -> bool {
-        self.files.is_empty() && self.numbers.is_empty() && !self.sensitivity_changed
+        self.files.is_empty() && self.numbers.is_empty() && !self.sensitivity_changed && self.outputs.is_empty()
     }
+}
+
+/// The most a file of a set may weigh when verify reads it: far above any report set's file.
+pub const MAX_OUTPUT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Compares the files of a set in `dir` with `fresh` (the same set rendered again) and with the
+/// fingerprints `recorded` in its manifest: every file changed, missing or extra, by name.
+pub fn compare_outputs(dir: &std::path::Path, recorded: &Manifest, fresh: &[(String, Vec<u8>)]) -> Vec<String> {
+    let mut out = Vec::new();
+    if recorded.outputs.is_empty() {
+        out.push(format!(
+            "{FILE} lists none of the set's files (made before files were fingerprinted): they cannot be certified"
+        ));
+    }
+    let fresh: Vec<(&String, &Vec<u8>)> = fresh.iter().filter(|(n, _)| n != FILE).map(|(n, b)| (n, b)).collect();
+    for (name, bytes) in &fresh {
+        let sha = sha256_bytes(bytes);
+        let path = dir.join(name);
+        let on_disk = match fs_err::metadata(&path) {
+            Ok(m) if m.is_file() && m.len() <= MAX_OUTPUT_BYTES => fs_err::read(&path).ok(),
+            Ok(m) if m.is_file() => {
+                out.push(format!("changed file: {name} (more than {MAX_OUTPUT_BYTES} bytes)"));
+                continue;
+            }
+            _ => None,
+        };
+        match on_disk {
+            None => out.push(format!("missing file: {name}")),
+            Some(b) if sha256_bytes(&b) != sha => out.push(format!("changed file: {name} (not what the inputs make)")),
+            Some(_) => {}
+        }
+        match recorded.outputs.iter().find(|o| o.name == **name) {
+            Some(o) if o.sha256 != sha => {
+                out.push(format!(
+                    "changed fingerprint: {FILE} records another {name} than the inputs make"
+                ));
+            }
+            None if !recorded.outputs.is_empty() => out.push(format!("unlisted file: {FILE} does not list {name}")),
+            _ => {}
+        }
+    }
+    for o in &recorded.outputs {
+        if !fresh.iter().any(|(n, _)| **n == o.name) {
+            out.push(format!(
+                "listed file: {FILE} lists {}, which the inputs do not make",
+                o.name
+            ));
+        }
+    }
+    if let Ok(entries) = fs_err::read_dir(dir) {
+        let mut extra: Vec<String> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n != FILE && !fresh.iter().any(|(f, _)| *f == n))
+            .collect();
+        extra.sort();
+        out.extend(
+            extra
+                .into_iter()
+                .map(|n| format!("extra file: {n} is not part of the set")),
+        );
+    }
+    out
 }
 
 /// Compares a manifest with a fresh run.

@@ -220,7 +220,8 @@ pub fn run(args: &BacktestArgs, lang: Lang) -> Result<Output, Failure> {
             files.push((format!("chart-{stem}.svg"), c.svg.into_bytes()));
             files.push((format!("chart-{stem}.png"), c.png));
         }
-        let dir = args.out.join(criteria.year.to_string());
+        // Analyses are not part of the published set in <out>/<year>/: they have a folder of their own.
+        let dir = args.out.join(crate::output::ANALYSES).join(criteria.year.to_string());
         stderr.push_str(&report::wrote(lang, &output::write_set(&dir, &files)?));
     }
     Ok(Output { stdout, stderr })

@@ -253,7 +253,11 @@ pub fn run(args: &CompareArgs, lang: Lang) -> Result<Output, Failure> {
             files.push((format!("chart-{}.svg", c.name), c.svg.into_bytes()));
             files.push((format!("chart-{}.png", c.name), c.png));
         }
-        let dir = args.out.join(first.criteria.year.to_string());
+        // Analyses are not part of the published set in <out>/<year>/: they have a folder of their own.
+        let dir = args
+            .out
+            .join(crate::output::ANALYSES)
+            .join(first.criteria.year.to_string());
         report::wrote(lang, &output::write_set(&dir, &files)?)
     };
     Ok(Output { stdout, stderr })

@@ -180,7 +180,11 @@ pub fn run(args: &HistoryArgs, lang: Lang) -> Result<Output, Failure> {
             files.push((format!("{stem}.svg"), c.svg.into_bytes()));
             files.push((format!("{stem}.png"), c.png));
         }
-        let dir = args.out.join(run.criteria.year.to_string());
+        // Analyses are not part of the published set in <out>/<year>/: they have a folder of their own.
+        let dir = args
+            .out
+            .join(crate::output::ANALYSES)
+            .join(run.criteria.year.to_string());
         report::wrote(lang, &output::write_set(&dir, &files)?)
     };
     Ok(Output { stdout, stderr })

@@ -1,6 +1,6 @@
 use crate::cli::{Format, RecommendArgs};
 use crate::commands::{Failure, Output, report};
-use crate::lang::Lang;
+use crate::lang::{Lang, fill};
 use crate::manifest::{self, Manifest};
 use crate::pipeline::Run;
 use crate::{output, pipeline, render};
@@ -25,14 +25,15 @@ pub fn run(args: &RecommendArgs, lang: Lang) -> Result<Output, Failure> {
         written
     } else {
         let dir = args.out.join(run.criteria.year.to_string());
-        // A robustness run saved beside it from the same inputs stays on the record.
-        let saved = report::saved_sensitivity(run, &dir).0.map(|s| s.settings);
-        let files = [
-            ("recommendation.csv", render::csv::render(run)),
-            ("recommendation.json", render::json::render(run)),
-            (manifest::FILE, Manifest::of(run, saved).to_bytes()),
-        ];
-        output::write_set(&dir, &files)?
+        let files = render::recommendation_set(run, None);
+        output::tidy(&dir);
+        if holds(&dir, run, &files) {
+            // The set there (a report, say) already holds this very recommendation: it stays whole.
+            note = Some(fill(lang.texts().unchanged, &[("dir", &dir.display().to_string())]));
+            Vec::new()
+        } else {
+            output::publish(&dir, &files)?
+        }
     };
     let mut stderr = note.map(|n| n + "\n").unwrap_or_default();
     if !written.is_empty() {
@@ -42,6 +43,25 @@ pub fn run(args: &RecommendArgs, lang: Lang) -> Result<Output, Failure> {
         stdout,
         stderr: super::notices(&run.criteria) + &stderr,
     })
+}
+
+/// Whether the set in `dir` was made from exactly these inputs with these numbers, and its
+/// files that `files` would write are there with the same bytes.
+fn holds(dir: &std::path::Path, run: &Run, files: &[(String, Vec<u8>)]) -> bool {
+    let Ok(text) = fs_err::read_to_string(dir.join(manifest::FILE)) else {
+        return false;
+    };
+    let Ok(there) = serde_json::from_str::<Manifest>(&text) else {
+        return false;
+    };
+    let mut fresh = Manifest::of(run, there.sensitivity);
+    fresh.outputs.clone_from(&there.outputs);
+    fresh == there
+        && files.iter().filter(|(n, _)| n != manifest::FILE).all(|(name, bytes)| {
+            let sha = manifest::sha256_bytes(bytes);
+            there.outputs.iter().any(|o| o.name == *name && o.sha256 == sha)
+                && fs_err::read(dir.join(name)).is_ok_and(|b| manifest::sha256_bytes(&b) == sha)
+        })
 }
 
 /// A file with several categories: each category's table, then all of them together.
@@ -82,17 +102,14 @@ fn categories(args: &RecommendArgs, lang: Lang, runs: &[Run]) -> Result<Output, 
         report::write_categories(runs, &args.out)?
     } else {
         let dir = args.out.join(runs[0].criteria.year.to_string());
-        let mut written = Vec::new();
+        let mut files = Vec::new();
         for r in runs {
-            let files = [
-                ("recommendation.csv", render::csv::render(r)),
-                ("recommendation.json", render::json::render(r)),
-                (manifest::FILE, Manifest::of(r, None).to_bytes()),
-            ];
-            written.extend(output::write_set(&dir.join(cat::id(r)), &files)?);
+            for (name, bytes) in render::recommendation_set(r, None) {
+                files.push((format!("{}/{name}", cat::id(r)), bytes));
+            }
         }
-        written.extend(output::write_set(&dir, &[("categories.csv", cat::csv(runs))])?);
-        written
+        files.push(("categories.csv".to_string(), cat::csv(runs)));
+        output::publish(&dir, &files)?
     };
     let notices: String = runs.iter().map(|r| super::notices(&r.criteria)).collect();
     let stderr = if written.is_empty() {

@@ -72,31 +72,40 @@ pub fn write(
 /// in `<out>/<year>/`.
 pub fn write_categories(runs: &[Run], out: &Path) -> Result<Vec<PathBuf>, Failure> {
     let dir = out.join(runs[0].criteria.year.to_string());
-    let mut written = Vec::new();
+    let mut files = Vec::new();
     for run in runs {
-        let (w, _) = write_in(run, &dir.join(render::categories::id(run)), None)?;
-        written.extend(w);
+        let id = render::categories::id(run);
+        let (set, _) = render_in(run, &dir.join(&id), None)?;
+        files.extend(set.into_iter().map(|(name, bytes)| (format!("{id}/{name}"), bytes)));
     }
-    let mut files = vec![
-        ("categories.csv".to_string(), render::categories::csv(runs)),
-        ("categories.md".to_string(), render::categories::markdown(runs)),
-    ];
+    files.push(("categories.csv".to_string(), render::categories::csv(runs)));
+    files.push(("categories.md".to_string(), render::categories::markdown(runs)));
     let chart = render::charts::categories(runs)
         .map_err(|e| Failure::from(Diag::error("report::chart", format!("drawing a chart failed: {e}"))))?;
     if let Some(c) = chart {
         files.push((format!("chart-{}.svg", c.name), c.svg.into_bytes()));
         files.push((format!("chart-{}.png", c.name), c.png));
     }
-    written.extend(output::write_set(&dir, &files)?);
-    Ok(written)
+    Ok(output::publish(&dir, &files)?)
 }
 
-/// The report set of one run in `dir`.
+/// The report set of one run in `dir`, replacing what was there as a whole.
 fn write_in(
     run: &Run,
     dir: &Path,
     sensitivity: Option<&Sensitivity>,
 ) -> Result<(Vec<PathBuf>, Option<String>), Failure> {
+    let (files, note) = render_in(run, dir, sensitivity)?;
+    Ok((output::publish(dir, &files)?, note))
+}
+
+/// The report set of one run, rendered in memory. With no robustness run given, a saved one in
+/// `dir` from the same inputs is included.
+pub fn render_in(
+    run: &Run,
+    dir: &Path,
+    sensitivity: Option<&Sensitivity>,
+) -> Result<(output::Files, Option<String>), Failure> {
     let dir = dir.to_path_buf();
     let (saved, note) = match sensitivity {
         Some(_) => (None, None),
@@ -124,5 +133,5 @@ fn write_in(
     };
     let files = render::report_set(run, &charts, sensitivity.map(|s| (s, robust_charts.as_slice())))
         .map_err(|e| Failure::from(Diag::error("report::render", format!("rendering {e}"))))?;
-    Ok((output::write_set(&dir, &files)?, note))
+    Ok((files, note))
 }

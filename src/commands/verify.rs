@@ -64,11 +64,24 @@ fn verify_one(dir: &Path, lang: Lang) -> Result<String, Diags> {
     })?;
     let fresh = Manifest::of(&run, recorded.sensitivity);
     let mut diff = manifest::compare(&recorded, &fresh);
-    if let Some(settings) = recorded.sensitivity {
+    let robust = recorded
+        .sensitivity
+        .map(|settings| robust::analyse(&run, settings, &|_| {}));
+    if let Some(again) = &robust {
         let saved = fs_err::read(dir.join("sensitivity.json")).unwrap_or_default();
-        let again = crate::render::robust::json(&robust::analyse(&run, settings, &|_| {}));
-        diff.sensitivity_changed = saved != again;
+        diff.sensitivity_changed = saved != crate::render::robust::json(again);
     }
+    // Every file of the set, rendered again from the inputs and compared with the folder and
+    // with the manifest's fingerprints: a report set if the manifest lists one, else the table.
+    let full = recorded.outputs.iter().any(|o| o.name == "report.html");
+    let files = if full {
+        crate::commands::report::render_in(&run, dir, robust.as_ref())
+            .map_err(|f| Diags(f.diags()))?
+            .0
+    } else {
+        crate::render::recommendation_set(&run, recorded.sensitivity)
+    };
+    diff.outputs = manifest::compare_outputs(dir, &recorded, &files);
     if diff.is_empty() {
         return Ok(fill(
             lang.texts().v_ok,
@@ -76,6 +89,7 @@ fn verify_one(dir: &Path, lang: Lang) -> Result<String, Diags> {
                 ("dir", &dir.display().to_string()),
                 ("n", &recorded.recommendation.len().to_string()),
                 ("files", &(recorded.inputs.len() + 1).to_string()),
+                ("outputs", &recorded.outputs.len().to_string()),
             ],
         ));
     }
@@ -91,6 +105,7 @@ fn verify_one(dir: &Path, lang: Lang) -> Result<String, Diags> {
         let show = |v: &Option<u64>| v.map_or_else(|| "absent".to_string(), |v| v.to_string());
         lines.push(format!("changed number: {label}: {} → {}", show(was), show(now)));
     }
+    lines.extend(diff.outputs.iter().cloned());
     if diff.sensitivity_changed {
         lines.push("changed: sensitivity.json differs from a fresh robustness run with its settings".to_string());
     }
@@ -111,7 +126,7 @@ fn verify_one(dir: &Path, lang: Lang) -> Result<String, Diags> {
                 lines.join("\n")
             ),
         )
-        .help("restore the inputs the manifest names, or publish the new numbers with a new manifest"),
+        .help("restore the inputs and files named above from the published copy, or make the set again (busetting report), which writes a new manifest"),
     ))
 }
 

@@ -21,8 +21,17 @@ use crate::lang::{Lang, fill};
 use crate::pipeline::Run;
 use crate::robust::Sensitivity;
 
+/// The set `recommend` writes: the table as CSV and JSON, and the manifest.
+pub fn recommendation_set(run: &Run, sensitivity: Option<crate::robust::Settings>) -> Vec<(String, Vec<u8>)> {
+    let files = vec![
+        ("recommendation.csv".to_string(), csv::render(run)),
+        ("recommendation.json".to_string(), json::render(run)),
+    ];
+    crate::manifest::seal(files, crate::manifest::Manifest::of(run, sensitivity))
+}
+
 /// Every file of a report set, rendered in memory: the tables (CSV, JSON, Markdown, Excel),
-/// the HTML report and each chart as SVG and PNG.
+/// the HTML report, each chart as SVG and PNG, and the manifest that fingerprints them all.
 pub fn report_set(
     run: &Run,
     charts: &[charts::Chart],
@@ -64,10 +73,7 @@ pub fn report_set(
                 .map_err(|e| format!("backtest.json: {e}"))?,
         ));
     }
-    files.push((
-        crate::manifest::FILE.to_string(),
-        crate::manifest::Manifest::of(run, robust.map(|(s, _)| s.settings)).to_bytes(),
-    ));
+
     let mut all: Vec<&charts::Chart> = charts.iter().collect();
     all.extend(&backtest_chart);
     if let Some((s, extra)) = robust {
@@ -80,7 +86,8 @@ pub fn report_set(
         files.push((format!("chart-{}.svg", c.name), c.svg.clone().into_bytes()));
         files.push((format!("chart-{}.png", c.name), c.png.clone()));
     }
-    Ok(files)
+    let manifest = crate::manifest::Manifest::of(run, robust.map(|(s, _)| s.settings));
+    Ok(crate::manifest::seal(files, manifest))
 }
 
 /// Terminal tables: a rule above, below and under the header; none between rows.

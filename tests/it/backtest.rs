@@ -365,12 +365,12 @@ fn writes_the_table_files_and_the_chart() {
         "chart-backtest-default-fit.svg",
         "chart-backtest-default-fit.png",
     ] {
-        assert!(s.path(&format!("out/2027/{f}")).exists(), "{f}: {}", r.stderr);
+        assert!(s.path(&format!("out/analyses/2027/{f}")).exists(), "{f}: {}", r.stderr);
     }
-    let csv = s.read("out/2027/backtest-default-fit.csv");
+    let csv = s.read("out/analyses/2027/backtest-default-fit.csv");
     // Six years, the file and four baselines each.
     assert_eq!(csv.lines().count(), 1 + 6 * 5);
-    let svg = s.read("out/2027/chart-backtest-default-fit.svg");
+    let svg = s.read("out/analyses/2027/chart-backtest-default-fit.svg");
     assert!(svg.contains("Tilbakeprøving"));
 }
 

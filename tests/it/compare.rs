@@ -63,11 +63,13 @@ fn writes_markdown_csv_and_the_dumbbell_chart() {
         "out",
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let md = s.read("out/2027/compare.md");
+    let md = s.read("out/analyses/2027/compare.md");
     assert!(md.starts_with("# Samanlikning av 2 kriteriefiler"), "{md}");
     assert!(md.contains("| capacity-led − default |"));
-    assert!(s.read("out/2027/chart-compare.svg").contains("Øygarden"));
-    assert!(s.path("out/2027/compare.csv").is_file() && s.path("out/2027/chart-compare.png").is_file());
+    assert!(s.read("out/analyses/2027/chart-compare.svg").contains("Øygarden"));
+    assert!(
+        s.path("out/analyses/2027/compare.csv").is_file() && s.path("out/analyses/2027/chart-compare.png").is_file()
+    );
     // The table names the municipalities that change and how many persons move.
     assert!(r.stdout.contains("personar flyttar"), "{}", r.stdout);
 }

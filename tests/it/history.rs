@@ -84,5 +84,5 @@ fn a_published_year_joins_the_series() {
     // The chart is written beside the table.
     let w = s.run(&["history", "--out", "out"]);
     assert_eq!(w.code, 0, "{}", w.stderr);
-    assert!(s.read("out/2027/chart-history.svg").contains("Busette"));
+    assert!(s.read("out/analyses/2027/chart-history.svg").contains("Busette"));
 }
