@@ -1,6 +1,8 @@
 //! (j) The series by year: IMDi's request, the decision and the number settled as lines, and the
 //! recommendation as a dot, for the county or one municipality.
 
+use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -10,6 +12,38 @@ use crate::lang::{Lang, fill};
 
 const WIDTH: u32 = 1000;
 const HEIGHT: u32 = 560;
+
+/// A chart by year: the title, the years `first`–`last` along x, 0 to a little above `max` up y,
+/// with the house's grid and labels.
+fn year_frame<'a, DB: DrawingBackend + 'a>(
+    area: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    (first, last): (i64, i64),
+    max: f64,
+    lang: Lang,
+    y_desc: &str,
+) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, String> {
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, (FAMILY, 22).into_font().color(&INK))
+        .margin(16)
+        .x_label_area_size(40)
+        .y_label_area_size(70)
+        .build_cartesian_2d((first as f64 - 0.5)..(last as f64 + 0.5), 0f64..max * 1.12)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID)
+        .x_labels((last - first + 1).clamp(1, 300) as usize)
+        .x_label_formatter(&|v| format!("{}", v.round() as i64))
+        .y_label_formatter(&|v| lang.num(*v, 0))
+        .label_style((FAMILY, 13))
+        .y_desc(y_desc)
+        .axis_desc_style((FAMILY, 15))
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
+}
 
 /// `pick` chooses the county or one municipality's figures from each year.
 pub fn history(
@@ -46,25 +80,7 @@ pub fn history(
         (WIDTH, HEIGHT),
         |root: &DrawingArea<_, _>| -> Result<(), String> {
             let main = with_source(root, source)?;
-            let mut chart = ChartBuilder::on(&main)
-                .caption(&title, (FAMILY, 22).into_font().color(&INK))
-                .margin(16)
-                .x_label_area_size(40)
-                .y_label_area_size(70)
-                .build_cartesian_2d((first as f64 - 0.5)..(last as f64 + 0.5), 0f64..max * 1.12)
-                .map_err(err)?;
-            chart
-                .configure_mesh()
-                .light_line_style(TRANSPARENT)
-                .bold_line_style(GRID)
-                .x_labels((last - first + 1) as usize)
-                .x_label_formatter(&|v| format!("{}", v.round() as i64))
-                .y_label_formatter(&|v| lang.num(*v, 0))
-                .label_style((FAMILY, 13))
-                .y_desc(t.c_persons)
-                .axis_desc_style((FAMILY, 15))
-                .draw()
-                .map_err(err)?;
+            let mut chart = year_frame(&main, &title, (first, last), max, lang, t.c_persons)?;
             for (label, get, colour) in series {
                 // Lines join consecutive years that both have the figure.
                 let known: Vec<(f64, f64)> = points
@@ -160,25 +176,7 @@ pub fn backtest(
         (WIDTH, HEIGHT),
         |root: &DrawingArea<_, _>| -> Result<(), String> {
             let main = with_source(root, source)?;
-            let mut chart = ChartBuilder::on(&main)
-                .caption(&title, (FAMILY, 22).into_font().color(&INK))
-                .margin(16)
-                .x_label_area_size(40)
-                .y_label_area_size(70)
-                .build_cartesian_2d((first as f64 - 0.5)..(last as f64 + 0.5), 0f64..max * 1.12)
-                .map_err(err)?;
-            chart
-                .configure_mesh()
-                .light_line_style(TRANSPARENT)
-                .bold_line_style(GRID)
-                .x_labels((last - first + 1) as usize)
-                .x_label_formatter(&|v| format!("{}", v.round() as i64))
-                .y_label_formatter(&|v| lang.num(*v, 0))
-                .label_style((FAMILY, 13))
-                .y_desc(y_desc.as_str())
-                .axis_desc_style((FAMILY, 15))
-                .draw()
-                .map_err(err)?;
+            let mut chart = year_frame(&main, &title, (first, last), max, lang, &y_desc)?;
             for (k, (label, points)) in baselines.iter().enumerate() {
                 if points.is_empty() {
                     continue;
