@@ -8,6 +8,26 @@ use std::sync::Arc;
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 
+/// Text safe to print on a terminal: control characters (an escape sequence hidden in a
+/// municipality's name, say) become `?` (C0, DEL) or `¿` (C1), of the same length in bytes, so
+/// byte offsets into the text still hold. Tabs and line ends stay.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| (c.is_control() && !matches!(c, '\n' | '\t' | '\r')) || c == '\u{2028}' || c == '\u{2029}';
+    if !s.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                c if !bad(c) => c.to_string(),
+                c if c.len_utf8() == 1 => "?".to_string(),
+                c if c.len_utf8() == 2 => "¿".to_string(),
+                c => "?".repeat(c.len_utf8()),
+            })
+            .collect(),
+    )
+}
+
 /// The text of one input file, kept so a diagnostic can show the offending line.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
@@ -48,7 +68,7 @@ impl Diag {
     pub fn error(code: &'static str, message: impl Into<String>) -> Self {
         Self {
             code,
-            message: message.into(),
+            message: printable(&message.into()).into_owned(),
             source: None,
             labels: Vec::new(),
             help: None,
@@ -57,19 +77,23 @@ impl Diag {
 
     /// Points at `span` in `file`, with a short label under it.
     pub fn at(mut self, file: &SourceFile, span: Range<usize>, label: impl Into<String>) -> Self {
-        self.source = Some(NamedSource::new(&file.name, file.text.clone()));
-        self.labels.push((span, label.into()));
+        let text: Arc<str> = match printable(&file.text) {
+            std::borrow::Cow::Borrowed(_) => file.text.clone(),
+            std::borrow::Cow::Owned(safe) => safe.into(),
+        };
+        self.source = Some(NamedSource::new(printable(&file.name), text));
+        self.labels.push((span, printable(&label.into()).into_owned()));
         self
     }
 
     /// Adds a second place in the same file (for duplicates: "first here").
     pub fn also(mut self, span: Range<usize>, label: impl Into<String>) -> Self {
-        self.labels.push((span, label.into()));
+        self.labels.push((span, printable(&label.into()).into_owned()));
         self
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(printable(&help.into()).into_owned());
         self
     }
 
@@ -263,6 +287,15 @@ mod tests {
         assert!(text.contains("help: did you mean `weight`?"), "{text}");
         assert_eq!(file.line_col(13), (2, 1));
         assert_eq!(file.line_col(16), (2, 4));
+    }
+
+    #[test]
+    fn escape_sequences_do_not_reach_the_terminal() {
+        let name = "Kinn\u{1b}[2J\u{9b}31m\u{7}";
+        let safe = printable(name);
+        assert_eq!(safe, "Kinn?[2J¿31m?");
+        assert_eq!(safe.len(), name.len());
+        assert_eq!(printable("Øygarden\tok\n"), "Øygarden\tok\n");
     }
 
     #[test]

@@ -810,7 +810,7 @@ pub fn to_csv(imported: &Imported, register: &Register) -> Vec<u8> {
     keys.sort();
     for (i, year) in keys {
         let m = &register.municipalities[i];
-        let mut rec = vec![m.knr.clone(), m.name.clone()];
+        let mut rec = vec![m.knr.clone(), crate::render::csv::neutral(&m.name)];
         if has_year {
             rec.push(year.map(|y| y.to_string()).unwrap_or_default());
         }
@@ -829,7 +829,7 @@ pub fn to_csv(imported: &Imported, register: &Register) -> Vec<u8> {
                     .texts
                     .iter()
                     .find(|(k, c, _)| *k == m.knr && c == col)
-                    .map(|(_, _, t)| t.clone())
+                    .map(|(_, _, t)| crate::render::csv::neutral(t))
                     .unwrap_or_default(),
             );
         }

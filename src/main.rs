@@ -21,10 +21,15 @@ fn main() -> ExitCode {
     let mut stderr = std::io::stderr().lock();
     match outcome {
         Ok(Ok(out)) => {
-            // A closed pipe (`| head`) is not an error.
+            // A closed pipe (`| head`) is not an error. No control character from the inputs
+            // (an escape sequence in a name) reaches the terminal.
             let mut stdout = std::io::stdout().lock();
-            let _ = stdout.write_all(&out.stdout).and_then(|()| stdout.flush());
-            let _ = stderr.write_all(out.stderr.as_bytes());
+            let text = match std::str::from_utf8(&out.stdout) {
+                Ok(t) => busetting::diag::printable(t).into_owned().into_bytes(),
+                Err(_) => out.stdout,
+            };
+            let _ = stdout.write_all(&text).and_then(|()| stdout.flush());
+            let _ = stderr.write_all(busetting::diag::printable(&out.stderr).as_bytes());
             ExitCode::SUCCESS
         }
         Ok(Err(failure)) => {

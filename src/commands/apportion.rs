@@ -74,6 +74,16 @@ pub fn run(args: &ApportionArgs) -> Result<Output, Failure> {
         .into_iter()
         .map(Option::unwrap_or_default)
         .collect();
+    for (row, name) in names.iter().enumerate() {
+        if let Some(first) = names[..row].iter().position(|n| n == name) {
+            diags.push(
+                Diag::error("apportion::duplicate", format!("{} names `{name}` twice", csv.name()))
+                    .at(&csv.source, csv.row_span(row), "second")
+                    .also(csv.row_span(first), "first")
+                    .help("give every row its own name, or add the two rows' weights together"),
+            );
+        }
+    }
     let number_column = |col: &str, required: bool, whole: bool, diags: &mut Diags| -> Vec<Option<f64>> {
         let Some(cells) = csv.text_column(col) else {
             return vec![None; csv.height()];
@@ -161,7 +171,7 @@ pub fn run(args: &ApportionArgs) -> Result<Output, Failure> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(["name", "seats"]);
     for (name, seats) in names.iter().zip(&allocation.seats) {
-        let _ = w.write_record([name.as_str(), &seats.to_string()]);
+        let _ = w.write_record([crate::render::csv::neutral(name).as_str(), &seats.to_string()]);
     }
     let stderr: String = allocation
         .ties

@@ -68,6 +68,15 @@ pub fn run(args: &ImportArgs, lang: Lang) -> Result<Output, Failure> {
             }
         }
     };
+    if imported.cells.is_empty() && imported.texts.is_empty() {
+        return Err(Failure::from(
+            Diag::error(
+                "import::no-rows",
+                format!("{shown} has no row for any municipality of the register"),
+            )
+            .help("check that the file holds the table's rows (not only its heading), with kommunenummer as region codes; nothing was written"),
+        ));
+    }
     let table = import::to_csv(&imported, register);
     let rows = table.iter().filter(|&&b| b == b'\n').count().saturating_sub(1);
     let mut notes = vec![fill(

@@ -28,7 +28,8 @@ pub fn run(args: &TemplateArgs, lang: Lang) -> Result<Output, Failure> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(headings);
     for m in municipalities {
-        let _ = w.write_record([m.knr.as_str(), m.name.as_str(), "", "", "", "", ""]);
+        let name = crate::render::csv::neutral(&m.name);
+        let _ = w.write_record([m.knr.as_str(), name.as_str(), "", "", "", "", ""]);
     }
     let csv = w.into_inner().unwrap_or_default();
 

@@ -860,12 +860,38 @@ pub fn open(dir: &Path) -> Result<Folder, Diags> {
                 .help("list each replaced kommunenummer and its successor: old,new"),
             ));
         };
+        let mut seen: HashMap<String, usize> = HashMap::new();
         for (row, (o, n)) in old.iter().zip(&new).enumerate() {
             let (o, n) = (o.clone().unwrap_or_default(), n.clone().unwrap_or_default());
             if !valid_knr(&o) || !valid_knr(&n) {
                 return Err(Diags::from(knr_problem(&csv, row, if valid_knr(&o) { &n } else { &o })));
             }
+            if let Some(&first) = seen.get(&o) {
+                return Err(Diags::from(
+                    Diag::error("data::successors", format!("{} replaces {o} twice", csv.name()))
+                        .at(&csv.source, csv.row_span(row), "second")
+                        .also(csv.row_span(first), "first")
+                        .help("a replaced kommunenummer has one successor: keep one row"),
+                ));
+            }
+            seen.insert(o.clone(), row);
             register.successors.insert(o, n);
+        }
+        // Every successor must be a number of today: a chain (a → b → c) or a cycle (a → b → a)
+        // would carry a table's rows to a code that was itself replaced.
+        for (row, (o, n)) in old.iter().zip(&new).enumerate() {
+            let (o, n) = (o.clone().unwrap_or_default(), n.clone().unwrap_or_default());
+            if let Some(&later) = seen.get(&n) {
+                return Err(Diags::from(
+                    Diag::error(
+                        "data::successors",
+                        format!("{} replaces {o} by {n}, which is itself replaced", csv.name()),
+                    )
+                    .at(&csv.source, csv.row_span(row), "here")
+                    .also(csv.row_span(later), "and here")
+                    .help("name today's kommunenummer as the successor of every old one (a → c, b → c), with no chain or cycle"),
+                ));
+            }
         }
         inputs.push(Input {
             name: csv.name().to_string(),
@@ -1253,8 +1279,31 @@ fn read_values(
     let mut knrs: Vec<&str> = Vec::with_capacity(rows.len());
     let mut values: Vec<Option<f64>> = Vec::with_capacity(rows.len());
     let mut problems = Capped::new();
+    // What a figure of its kind can be: a percentage at most 100, a count of persons, dwellings
+    // or places at most a billion, another rate (an index, a per-1000 figure) at most a million.
+    let limit = match ind.kind {
+        IndicatorKind::Rate if ind.unit.as_deref() == Some("%") => 100.0,
+        IndicatorKind::Rate => 1e6,
+        IndicatorKind::Count => 1e9,
+    };
     for (row, knr) in rows {
         match parse_number(cells[*row].as_deref()) {
+            Ok(Some(v)) if v > limit => {
+                let raw = cells[*row].clone().unwrap_or_default();
+                problems.push(
+                    diags,
+                    Diag::error(
+                        "data::range",
+                        format!(
+                            "`{raw}` in column `{column}` of {} is more than {limit}, which `{}` cannot be",
+                            csv.name(),
+                            ind.name
+                        ),
+                    )
+                    .at(&csv.source, csv.cell_span(*row, column), "out of range")
+                    .help("correct the figure (a percentage is 0 to 100), or leave the cell empty if it is missing"),
+                );
+            }
             Ok(v) => {
                 knrs.push(knr);
                 values.push(v);

@@ -88,7 +88,7 @@ pub fn render(run: &Run) -> Vec<u8> {
         let mut row = vec![
             e.rank.to_string(),
             e.kommunenummer.clone(),
-            e.kommune.clone(),
+            neutral(&e.kommune),
             e.recommendation.to_string(),
             number(e.per_1000),
             number(e.population),
@@ -119,11 +119,11 @@ pub fn render(run: &Run) -> Vec<u8> {
             acting,
             effect.to_string(),
             e.not_asked.is_some().to_string(),
-            e.override_reason.clone().unwrap_or_default(),
+            neutral(&e.override_reason.clone().unwrap_or_default()),
             gain,
-            from,
+            neutral(&from),
             lose,
-            to,
+            neutral(&to),
         ]);
         for k in e.contributions.iter().filter(|k| k.column.is_some()) {
             row.push(opt(k.value));
@@ -143,7 +143,7 @@ pub fn render(run: &Run) -> Vec<u8> {
                 opt(e.previous.settled),
             ]);
         }
-        row.push(e.sentence.clone());
+        row.push(neutral(&e.sentence));
         let _ = w.write_record(&row);
     }
     w.into_inner().unwrap_or_default()

@@ -5,8 +5,14 @@ use super::{charts, notes, table};
 use crate::lang::fill;
 use crate::pipeline::Run;
 
+/// Text for a Markdown table cell or line: markup characters as HTML entities (a name with
+/// `<script>` stays text in every Markdown viewer), `|` escaped, lines joined.
 pub fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace('\n', " ")
 }
 
 /// A grid as a GitHub table; the sum row in bold when it has any text.

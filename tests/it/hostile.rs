@@ -186,3 +186,108 @@ fn a_catalogue_that_names_a_file_outside_the_data_folder() {
         assert!(!r.stderr.contains("root:"), "{}", r.stderr);
     }
 }
+
+#[test]
+fn names_and_reasons_are_neutralised_for_each_format() {
+    let s = Sandbox::new();
+    s.edit(
+        "data/norway-municipalities.csv",
+        "4602,Kinn,46,",
+        "4602,@SUM(A1)\u{1b}[2J,46,",
+    );
+    s.edit(
+        "data/norway-municipalities.csv",
+        "4611,Etne,46,",
+        "4611,=HYPERLINK(x),46,",
+    );
+    s.criteria_with(
+        "[bounds]",
+        "[[override]]\nkommune = \"4614\"\nmax = 40\nreason = \"<script>alert(1)</script>\"\n\n[bounds]",
+    );
+    let r = s.run(&["report", "--criteria", "criteria.toml", "--out", "out"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // CSV: a cell that a spreadsheet would run as a formula starts with an apostrophe.
+    let csv = s.read("out/2027/recommendation.csv");
+    assert!(csv.contains(",'@SUM(A1)"), "{csv}");
+    assert!(csv.contains(",'=HYPERLINK(x),"), "{csv}");
+    assert!(!csv.contains(",=HYPERLINK") && !csv.contains(",@SUM"), "{csv}");
+    // Markdown: markup is text.
+    let md = s.read("out/2027/recommendation.md");
+    assert!(!md.contains("<script>"), "{md}");
+    assert!(md.contains("&lt;script&gt;"), "{md}");
+    // HTML: escaped by the template engine.
+    assert!(!s.read("out/2027/report.html").contains("<script>alert(1)"));
+    // Terminal: no escape sequence reaches it.
+    let table = s.run(&["recommend", "--criteria", "criteria.toml", "--no-write"]);
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    assert!(!table.stdout.contains('\u{1b}'), "an escape reached the terminal");
+    assert!(table.stdout.contains("@SUM(A1)?[2J"), "{}", table.stdout);
+    let explain = s.run(&["explain", "4602"]);
+    assert!(!explain.stdout.contains('\u{1b}') && !explain.stderr.contains('\u{1b}'));
+    // The capacity template and apportion's output too.
+    assert_eq!(s.run(&["template", "capacity", "--out", "forms"]).code, 0);
+    assert!(
+        s.read("forms/capacity-dialogue-46.csv")
+            .contains("4611,'=HYPERLINK(x),")
+    );
+    s.write("w.csv", "name,weight\n=cmd|' /C calc'!A0,1\nb,2\n");
+    let a = s.run(&["apportion", "--method", "sainte-lague", "--seats", "3", "w.csv"]);
+    assert_eq!(a.code, 0, "{}", a.stderr);
+    assert!(a.stdout.contains("'=cmd"), "{}", a.stdout);
+}
+
+#[test]
+fn nonsense_is_refused_with_its_place() {
+    // A population of 10^26 and an employment rate of 250 %.
+    let s = Sandbox::new();
+    s.criteria_with("", "");
+    s.edit(
+        "data/norway-population.csv",
+        "4602,Kinn,2026,17356",
+        "4602,Kinn,2026,100000000000000000000000000",
+    );
+    s.edit(
+        "data/norway-employment-rate.csv",
+        "4602,Kinn,2022,68.7,",
+        "4602,Kinn,2022,250,",
+    );
+    let r = s.run(&["check", "--criteria", "criteria.toml"]);
+    no_panic(&r);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("data::range"), "{}", r.stderr);
+    assert!(r.stderr.contains("norway-population.csv:"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("`250` in column `employment_rate_15_74_pct`"),
+        "{}",
+        r.stderr
+    );
+
+    // A cycle among the replaced kommunenummer.
+    let s = Sandbox::new();
+    s.criteria_with("", "");
+    let changes = s.read("data/kommune-changes.csv");
+    s.write("data/kommune-changes.csv", format!("{changes}4602,1401,2020,a cycle\n"));
+    let r = s.run(&["check", "--criteria", "criteria.toml"]);
+    no_panic(&r);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("data::successors"), "{}", r.stderr);
+
+    // A StatBank file with its heading and no row: nothing to import, and nothing written.
+    let s = Sandbox::new();
+    s.write(
+        "empty.csv",
+        "\"Folkemengde\"\n\"region\";\"statistikkvariabel\";\"2026\"\n",
+    );
+    let r = s.run(&["import", "empty.csv", "--name", "population", "--out", "data/x.csv"]);
+    no_panic(&r);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("empty.csv"), "{}", r.stderr);
+    assert!(!s.path("data/x.csv").exists());
+
+    // Two rows of the same name for apportion.
+    s.write("w.csv", "name,weight\na,1\nb,2\na,3\n");
+    let r = s.run(&["apportion", "--method", "dhondt", "--seats", "5", "w.csv"]);
+    no_panic(&r);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("w.csv names `a` twice"), "{}", r.stderr);
+}
