@@ -555,6 +555,22 @@ fn body(root: &mut Table, file: &SourceFile, diags: &mut Diags) -> Option<Body> 
             per_1000_cap: None,
         },
     };
+    if let (Some(m), Some(t)) = (&bounds.minimum_if_asked, &total)
+        && m.value > t.value
+        && t.value > 0
+    {
+        diags.push(
+            Diag::error(
+                "criteria::minimum-if-asked",
+                format!(
+                    "minimum-if-asked {} is more than the total {}: nobody could be asked",
+                    m.value, t.value
+                ),
+            )
+            .at(&file, m.span.clone(), "more than the total")
+            .help("IMDi asks for at least 5 or 10; set minimum-if-asked below the total"),
+        );
+    }
     let overrides = root
         .tables(diags, "override", "override")
         .into_iter()

@@ -633,6 +633,19 @@ fn bounded_cells<RS: std::io::Read + std::io::Seek>(
 
 pub fn workbook(path: &Path, shown: &str, register: &Register, successors: &Successors) -> Result<Imported, Diags> {
     use calamine::{Data, Reader, open_workbook_auto};
+    let limit = crate::data::csvfile::MAX_INPUT_BYTES;
+    if fs_err::metadata(path).is_ok_and(|m| m.len() > limit) {
+        return Err(Diags::from(
+            Diag::error(
+                "import::xlsx-size",
+                format!(
+                    "{shown} is larger than {} MiB, more than a capacity form can be",
+                    limit / 1024 / 1024
+                ),
+            )
+            .help("save the form's sheet alone, without pictures or other sheets, and import that"),
+        ));
+    }
     let mut wb = open_workbook_auto(path).map_err(|e| {
         Diags::from(
             Diag::error("import::xlsx", format!("cannot open {shown} as a workbook: {e}"))

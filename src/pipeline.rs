@@ -377,6 +377,14 @@ pub fn infeasible(criteria: &Criteria, e: &Infeasible) -> Diag {
         n => format!(" after leaving out {n} municipalities below minimum-if-asked"),
     };
     let (message, help) = match e.error {
+        ApportionError::UpperTooLow { upper_sum, seats } if upper_sum == 0 && e.dropped > 0 => (
+            format!(
+                "minimum-if-asked {} leaves out all {} municipalities: no share of the total {seats} reaches it",
+                criteria.bounds.minimum_if_asked.as_ref().map_or(0, |m| m.value),
+                e.dropped
+            ),
+            "lower minimum-if-asked (IMDi asks for at least 5 or 10), or raise the total".to_string(),
+        ),
         ApportionError::UpperTooLow { upper_sum, seats } => {
             let src = sources(|l| l.upper.map(|b| b.source).filter(|s| *s != BoundSource::NotAsked));
             let what = if src == "capacity" {

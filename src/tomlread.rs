@@ -190,12 +190,17 @@ impl<'a, 'i> Table<'a, 'i> {
             }
         };
         if parsed.is_none() {
-            self.wrong_type(
-                diags,
-                key,
-                v,
-                "a finite number",
-                "write an ordinary number such as 0.25",
+            let written = match v.get_ref() {
+                DeValue::Float(f) => f.as_str().to_string(),
+                other => kind_of(other).to_string(),
+            };
+            diags.push(
+                Diag::error(
+                    "toml::type",
+                    format!("`{key}` in {} must be a finite number, not `{written}`", self.what),
+                )
+                .at(self.file, v.span(), "not a finite number")
+                .help("write an ordinary number such as 0.25"),
             );
         }
         parsed.map(|p| At::new(p, v.span()))
@@ -213,7 +218,11 @@ impl<'a, 'i> Table<'a, 'i> {
                         format!("`{key}` in {} is {i}, but it cannot be negative", self.what),
                     )
                     .at(self.file, v.span(), "negative")
-                    .help(format!("give `{key}` as a whole number of persons, 0 or more")),
+                    .help(if key == "total" {
+                        "give `total` as a whole number of persons, more than 0, e.g. 1474".to_string()
+                    } else {
+                        format!("give `{key}` as a whole number of persons, 0 or more")
+                    }),
                 );
                 None
             }

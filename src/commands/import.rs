@@ -46,7 +46,7 @@ pub fn run(args: &ImportArgs, lang: Lang) -> Result<Output, Failure> {
     let imported: Imported = match kind {
         ImportKind::Xlsx => import::workbook(&args.file, &shown, register, successors)?,
         _ => {
-            let bytes = fs_err::read(&args.file).map_err(|e| {
+            let bytes = data::csvfile::read_bounded(&args.file).map_err(|e| {
                 Diags::from(
                     Diag::error(
                         "import::read",

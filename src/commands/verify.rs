@@ -31,7 +31,8 @@ fn folders(dir: &Path) -> Vec<PathBuf> {
 fn verify_one(dir: &Path, lang: Lang) -> Result<String, Diags> {
     let path = dir.join(manifest::FILE);
     let shown = path.display().to_string();
-    let text = fs_err::read_to_string(&path)
+    let text = crate::data::csvfile::read_bounded(&path)
+        .and_then(|b| String::from_utf8(b).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
         .map_err(|e| Diags::from(Diag::error("verify::read", format!("cannot read {shown}: {e}"))))?;
     let recorded: Manifest = serde_json::from_str(&text).map_err(|e| {
         Diags::from(

@@ -11,6 +11,32 @@ use polars_io::prelude::*;
 
 use crate::diag::{Diag, SourceFile};
 
+/// The most an input file (a table, a catalogue, a criteria file, an import, a manifest) may
+/// weigh: the whole country's tables are a few hundred kilobytes.
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads a whole input file, refusing one larger than [`MAX_INPUT_BYTES`] before reading it
+/// (the read itself stops there too, should the file grow meanwhile).
+pub fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let too_big = || {
+        std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!("it is larger than {} MiB", MAX_INPUT_BYTES / 1024 / 1024),
+        )
+    };
+    let f = fs_err::File::open(path)?;
+    if f.metadata()?.len() > MAX_INPUT_BYTES {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::new();
+    f.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(too_big());
+    }
+    Ok(bytes)
+}
+
 /// A CSV file read as text cells.
 pub struct CsvFile {
     pub source: SourceFile,
@@ -122,9 +148,9 @@ fn unquote(raw: &str) -> String {
 impl CsvFile {
     /// Reads and checks a CSV file. `shown` is the path as the user should see it.
     pub fn read(path: &Path, shown: &str) -> Result<CsvFile, Diag> {
-        let bytes = fs_err::read(path).map_err(|e| {
+        let bytes = read_bounded(path).map_err(|e| {
             Diag::error("data::read", format!("cannot read {shown}: {}", io_reason(&e)))
-                .help("check the path; the data folder is set with --data")
+                .help("check that the file is there and can be read")
         })?;
         Self::from_bytes(shown, &bytes)
     }

@@ -796,7 +796,7 @@ pub fn inside(dir: &Path, name: &At<String>, catalogue: &Catalogue) -> Result<Pa
 
 /// Reads a text file, reporting a missing or unreadable file with what to do.
 pub fn read_text(path: &Path, shown: &str, help: &str) -> Result<SourceFile, Diag> {
-    let bytes = fs_err::read(path).map_err(|e| {
+    let bytes = csvfile::read_bounded(path).map_err(|e| {
         Diag::error("input::read", format!("cannot read {shown}: {}", io_reason(&e))).help(help.to_string())
     })?;
     let text = crate::diag::decode(shown, &bytes)?.to_string();
@@ -819,7 +819,7 @@ pub fn open(dir: &Path) -> Result<Folder, Diags> {
     let cat_file = read_text(
         &dir.join(CATALOGUE),
         &shown(dir, CATALOGUE),
-        "the data folder needs an indicators.toml that lists its tables; set the folder with --data",
+        "the data folder needs an indicators.toml that lists its tables; commands that read data take the folder with --data (default: data)",
     )?;
     let catalogue = Catalogue::parse(cat_file.clone())?;
     let mut diags = Diags::default();
@@ -1076,11 +1076,21 @@ fn select_rows(
 ) -> Option<Rows> {
     let year_column = &catalogue.year_column;
     if !csv.has_column(KNR) {
-        diags.push(
+        let first = csv.header.first().map(String::as_str).unwrap_or_default();
+        let d = if first.starts_with(&format!("{KNR};")) || first.starts_with(&format!("{KNR}\t")) {
+            let sep = if first.contains(';') { "semicolons" } else { "tabs" };
+            Diag::error(
+                "data::separator",
+                format!("{} is separated by {sep}, not commas", csv.name()),
+            )
+            .at(&csv.source, csv.header_line(), format!("{sep} between the columns"))
+            .help("save it as CSV with commas (Excel: \"CSV UTF-8 (comma delimited)\"), or read a StatBank export with busetting import")
+        } else {
             Diag::error("data::unknown-column", format!("{} has no column `{KNR}`", csv.name()))
                 .at(&csv.source, csv.header_line(), "header")
-                .help("every table is keyed by the 4-digit kommunenummer in a column of that name"),
-        );
+                .help("every table is keyed by the 4-digit kommunenummer in a column of that name")
+        };
+        diags.push(d);
         return None;
     }
     if let Some(y) = years.filter(|_| !csv.has_column(year_column)) {

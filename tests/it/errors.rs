@@ -179,3 +179,10 @@ case!(backtest_fit_on_not_a_county, s => {
     s.criteria_with("", "");
     shown(&s.run(&["backtest", "--fit-on", "x;y", "--no-write"]))
 });
+case!(minimum_if_asked_above_the_total, s => check(s.criteria_with("minimum-if-asked = 10", "minimum-if-asked = 5000")));
+case!(weight_not_a_number, s => check(s.criteria_with("weight = 0.35", "weight = nan")));
+case!(semicolon_separated_table, s => {
+    let text = s.read("data/vestland-unemployment-nav-2026-04.csv").replace(',', ";");
+    s.criteria_with("", "").write("data/vestland-unemployment-nav-2026-04.csv", text);
+    check(s)
+});

@@ -291,3 +291,159 @@ fn nonsense_is_refused_with_its_place() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("w.csv names `a` twice"), "{}", r.stderr);
 }
+
+/// Many hostile edits of a criteria file and the data, each against a published set: every one
+/// is refused with exit 1 or 2, no panic, a message that names the file, and the set untouched.
+#[test]
+fn a_hundred_bad_inputs_leave_the_published_set_untouched() {
+    let s = Sandbox::new();
+    assert_eq!(s.run(&["report", "--out", "out"]).code, 0);
+    let published = |s: &Sandbox| -> Vec<(String, Vec<u8>)> {
+        let mut v: Vec<(String, Vec<u8>)> = fs_err::read_dir(s.path("out/2027"))
+            .unwrap()
+            .map(|e| e.unwrap())
+            .map(|e| {
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    fs_err::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let before = published(&s);
+    let mut cases: Vec<(String, String, String)> = Vec::new();
+    let default = s.read("criteria/default.toml");
+    let backtested = s.read("criteria/backtested.toml");
+    let numeric = [
+        "\"x\"",
+        "-1",
+        "1e400",
+        "nan",
+        "inf",
+        "[1]",
+        "{ a = 1 }",
+        "99999999999999999999",
+    ];
+    let text = ["1", "\"no-such-thing\"", "[\"a\"]", "\"\"", "true"];
+    for (source, keys) in [
+        (
+            &default,
+            &["year", "total", "weight", "floor", "minimum-if-asked", "per-1000-cap"][..],
+        ),
+        (&backtested, &["lag", "power"][..]),
+    ] {
+        for key in keys {
+            for bad in numeric {
+                cases.push(("c.toml".into(), source.to_string(), format!("{key} = {bad}|{key} = ")));
+            }
+        }
+    }
+    for key in [
+        "county",
+        "method",
+        "population",
+        "basis",
+        "column",
+        "direction",
+        "scale",
+        "missing",
+    ] {
+        for bad in text {
+            cases.push(("c.toml".into(), default.clone(), format!("{key} = {bad}|{key} = ")));
+        }
+    }
+    let mut ran = 0;
+    for (file, source, edit) in &cases {
+        let (to, key) = edit.split_once('|').unwrap();
+        // The first line of the key, whatever its value, takes the bad one.
+        let Some(start) = source.lines().position(|l| l.starts_with(key)) else {
+            panic!("no `{key}` in the source");
+        };
+        let edited: String = source
+            .lines()
+            .enumerate()
+            .map(|(k, l)| {
+                if k == start {
+                    format!("{to}\n")
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect();
+        s.write(file, edited);
+        let r = s.run(&["recommend", "--criteria", file, "--out", "out"]);
+        no_panic(&r);
+        assert!(r.stderr.contains(file.as_str()) || r.code == 2, "{to}: {}", r.stderr);
+        assert!(published(&s) == before, "{to} changed the published set");
+        ran += 1;
+    }
+    // The data: cells, rows and whole files.
+    let population = s.read("data/norway-population.csv");
+    let data_cases: Vec<(&str, String)> = [
+        "4602,Kinn,2026,x",
+        "4602,Kinn,2026,-5",
+        "4602,Kinn,2026,1e30",
+        "4602,Kinn,2026,",
+        "4602,Kinn,2026,1,2",
+        "4602,Kinn,2026,\"17356",
+        "4602,Kinn,2026,0",
+        "4602,Kinn,2026,17 356,5",
+        "4602,Kinn,twenty,17356",
+        "46O2,Kinn,2026,17356",
+        "4601,Kinn,2026,17356",
+        "9999,Kinn,2026,17356",
+    ]
+    .iter()
+    .map(|row| {
+        (
+            "data/norway-population.csv",
+            population.replacen("4602,Kinn,2026,17356", row, 1),
+        )
+    })
+    .chain([
+        ("data/norway-population.csv", String::new()),
+        (
+            "data/norway-population.csv",
+            "kommunenummer;kommune;year;population\n".to_string(),
+        ),
+        (
+            "data/norway-population.csv",
+            population.replacen("kommunenummer,", "knr,", 1),
+        ),
+        (
+            "data/indicators.toml",
+            s.read("data/indicators.toml")
+                .replacen("register = ", "register = 1 #", 1),
+        ),
+        (
+            "data/indicators.toml",
+            s.read("data/indicators.toml")
+                .replacen("[[history]]\nyear = 2024", "[[history]]\nyear = 2023", 1),
+        ),
+        (
+            "data/indicators.toml",
+            s.read("data/indicators.toml")
+                .replacen("file = \"norway-population.csv\"", "file = \"/etc/passwd\"", 1),
+        ),
+        (
+            "data/kommune-changes.csv",
+            s.read("data/kommune-changes.csv") + "4602,4602,2020,itself\n",
+        ),
+    ])
+    .collect();
+    for (file, text) in data_cases {
+        let original = s.read(file);
+        s.write(file, text.clone());
+        let r = s.run(&["recommend", "--out", "out"]);
+        no_panic(&r);
+        assert!(r.code == 1, "{file} edited: exit {}: {}", r.code, r.stderr);
+        let short = file.rsplit('/').next().unwrap();
+        assert!(r.stderr.contains(short), "{file}: {}", r.stderr);
+        assert!(published(&s) == before, "{file} edited: the published set changed");
+        s.write(file, original);
+        ran += 1;
+    }
+    assert!(ran >= 100, "{ran} cases");
+}
