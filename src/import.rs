@@ -42,6 +42,24 @@ pub struct Imported {
     pub mapped: Vec<(String, String)>,
     /// Text cells kept as they are (comments in a workbook): (kommunenummer, column, text).
     pub texts: Vec<(String, String, String)>,
+    /// Where each (region as written, year, column) was first read, to find one read twice.
+    seen: BTreeMap<(String, Option<i64>, String), String>,
+    /// A region read twice for the same year and column: (region, year, column, first, second).
+    pub twice: Vec<(String, Option<i64>, String, String, String)>,
+}
+
+impl Imported {
+    /// Notes where a value of a region was read; a second value for the same year and column is
+    /// a duplicate row (rows are never added up silently; merged old codes are other regions).
+    fn read_at(&mut self, region: &str, year: Option<i64>, column: &str, place: String) {
+        let key = (region.trim().to_string(), year, column.to_string());
+        match self.seen.get(&key) {
+            Some(first) => self.twice.push((key.0, year, key.2, first.clone(), place)),
+            None => {
+                self.seen.insert(key, place);
+            }
+        }
+    }
 }
 
 /// Old kommunenummer → new, for regions that a merger or a renumbering replaced.
@@ -283,6 +301,7 @@ pub fn statbank_csv(
                     "SSB marks a missing value with . .. ... or : (these are read as blank); correct or blank the cell",
                 )
             };
+            out.read_at(region, year, name, format!("line {}", line_no + 1));
             match value_of(&raw, region, year, name, &mut out, bad) {
                 Ok(value) => out.cells.push(Cell {
                     knr: knr.clone(),
@@ -519,6 +538,7 @@ pub fn json_stat(
                 ));
             }
         };
+        out.read_at(&region_text, year, name, format!("value number {}", i + 1));
         out.cells.push(Cell {
             knr,
             year,
@@ -775,6 +795,7 @@ pub fn workbook(path: &Path, shown: &str, register: &Register, successors: &Succ
                     })
                 }
             };
+            out.read_at(&region, None, key, format!("row {}", r + 1));
             match value {
                 Ok(v) => out.cells.push(Cell {
                     knr: knr.clone(),

@@ -68,6 +68,22 @@ pub fn run(args: &ImportArgs, lang: Lang) -> Result<Output, Failure> {
             }
         }
     };
+    if let Some((region, year, column, first, second)) = imported.twice.first() {
+        let when = year.map(|y| format!(" for {y}")).unwrap_or_default();
+        return Err(Failure::from(
+            Diag::error(
+                "import::duplicate",
+                format!(
+                    "{shown} gives `{column}` of {region}{when} twice, on {first} and {second}{}",
+                    match imported.twice.len() {
+                        1 => String::new(),
+                        n => format!(" (and {} more regions read twice)", n - 1),
+                    }
+                ),
+            )
+            .help("keep one row per municipality (and year); nothing was written"),
+        ));
+    }
     if imported.cells.is_empty() && imported.texts.is_empty() {
         return Err(Failure::from(
             Diag::error(

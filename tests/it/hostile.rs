@@ -447,3 +447,22 @@ fn a_hundred_bad_inputs_leave_the_published_set_untouched() {
     }
     assert!(ran >= 100, "{ran} cases");
 }
+
+#[test]
+fn an_import_with_a_municipality_twice_is_refused() {
+    let s = Sandbox::new();
+    s.write(
+        "twice.csv",
+        "\"07459: Befolkning\"\n\n\"region\";\"statistikkvariabel\";\"2026\"\n\"4601 Bergen\";\"Personer\";294860\n\"4602 Kinn\";\"Personer\";17356\n\"4601 Bergen\";\"Personer\";100\n",
+    );
+    let r = s.run(&["import", "twice.csv", "--name", "population", "--out", "data/x.csv"]);
+    no_panic(&r);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("twice.csv gives `population` of 4601 Bergen for 2026 twice, on line 4 and line 6"),
+        "{}",
+        r.stderr
+    );
+    assert!(!s.path("data/x.csv").exists());
+}
