@@ -68,6 +68,39 @@ pub fn run(args: &ImportArgs, lang: Lang) -> Result<Output, Failure> {
             }
         }
     };
+    // What a figure can be, whatever the format gave: never negative, a percentage (a column
+    // `…_pct`) at most 100, anything else at most a billion.
+    let mut out_of_range = Diags::default();
+    for c in &imported.cells {
+        let Some(v) = c.value else { continue };
+        let why = if v < 0.0 {
+            "negative"
+        } else if c.column.ends_with("_pct") && v > 100.0 {
+            "more than 100, and it is a percentage"
+        } else if v > 1e9 {
+            "more than 1 000 000 000"
+        } else {
+            continue;
+        };
+        if out_of_range.0.len() < 10 {
+            let name = register
+                .municipalities
+                .iter()
+                .find(|m| m.knr == c.knr)
+                .map_or_else(|| c.knr.clone(), |m| m.label());
+            let when = c.year.map(|y| format!(" for {y}")).unwrap_or_default();
+            out_of_range.push(
+                Diag::error(
+                    "import::range",
+                    format!("{shown}: `{}` of {name}{when} is {v}, {why}", c.column),
+                )
+                .help("correct the figure in the file (leave it empty if it is missing); nothing was written"),
+            );
+        }
+    }
+    if out_of_range.has_errors() {
+        return Err(Failure::from(out_of_range));
+    }
     if let Some((region, year, column, first, second)) = imported.twice.first() {
         let when = year.map(|y| format!(" for {y}")).unwrap_or_default();
         return Err(Failure::from(

@@ -466,3 +466,36 @@ fn an_import_with_a_municipality_twice_is_refused() {
     );
     assert!(!s.path("data/x.csv").exists());
 }
+
+#[test]
+fn an_import_with_figures_no_municipality_can_have_is_refused() {
+    let s = Sandbox::new();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (k, h) in ["kommunenummer", "kommune", "declared_capacity", "intro_result_pct"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, k as u16, *h).unwrap();
+    }
+    for (r, (knr, cap, intro)) in [("4601", 1e308, 50.0), ("4602", -50.0, 250.0)].iter().enumerate() {
+        let r = r as u32 + 1;
+        sheet.write_string(r, 0, *knr).unwrap();
+        sheet.write_number(r, 2, *cap).unwrap();
+        sheet.write_number(r, 3, *intro).unwrap();
+    }
+    book.save(s.path("form.xlsx")).unwrap();
+    let r = s.run(&["import", "form.xlsx", "--out", "data/x.csv"]);
+    no_panic(&r);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    for piece in [
+        "4601 Bergen",
+        "more than 1 000 000 000",
+        "4602 Kinn",
+        "negative",
+        "more than 100",
+    ] {
+        assert!(r.stderr.contains(piece), "{piece}: {}", r.stderr);
+    }
+    assert!(!s.path("data/x.csv").exists());
+}
