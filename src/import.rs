@@ -613,8 +613,26 @@ fn bounded_cells<RS: std::io::Read + std::io::Seek>(
     };
     let mut reader = x.worksheet_cells_reader(sheet).map_err(|e| cannot(&e))?;
     let mut cells: Vec<(u32, u32, calamine::Data)> = Vec::new();
-    while let Some(cell) = reader.next_cell().map_err(|e| cannot(&e))? {
-        let (r, c) = cell.get_position();
+    while let Some(cell) = reader.next_cell_with_formula_metadata().map_err(|e| cannot(&e))? {
+        let (r, c) = cell.pos;
+        let blank = match &cell.value {
+            calamine::DataRef::Empty => true,
+            calamine::DataRef::String(s) => s.is_empty(),
+            _ => false,
+        };
+        if cell.formula.is_some() && blank {
+            return Err(Diags::from(
+                Diag::error(
+                    "import::formula",
+                    format!(
+                        "cell {}{} of sheet `{sheet}` in {shown} holds a formula with no saved result",
+                        column_letters(c),
+                        u64::from(r) + 1
+                    ),
+                )
+                .help("the program that wrote the workbook did not compute it: open it in Excel or LibreOffice, save, and import again (or type the number)"),
+            ));
+        }
         if r >= MAX_SHEET_ROWS || c >= MAX_SHEET_COLUMNS || cells.len() >= MAX_SHEET_CELLS {
             return Err(Diags::from(
                 Diag::error(
@@ -628,7 +646,7 @@ fn bounded_cells<RS: std::io::Read + std::io::Seek>(
                 .help("clear the cells outside the table (select the rows and columns after it, Delete), save, and import again"),
             ));
         }
-        cells.push((r, c, cell.get_value().clone().into()));
+        cells.push((r, c, cell.value.clone().into()));
     }
     let height = cells.iter().map(|(r, _, _)| r + 1).max().unwrap_or(0) as usize;
     let width = cells.iter().map(|(_, c, _)| c + 1).max().unwrap_or(0) as usize;

@@ -499,3 +499,28 @@ fn an_import_with_figures_no_municipality_can_have_is_refused() {
     }
     assert!(!s.path("data/x.csv").exists());
 }
+
+#[test]
+fn a_formula_with_no_saved_result_is_not_read_as_a_blank() {
+    // A workbook written by a program that does not compute formulas: the cell has the formula
+    // and no result.
+    let s = Sandbox::new();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_formula_result_default("");
+    sheet.write_string(0, 0, "kommunenummer").unwrap();
+    sheet.write_string(0, 1, "declared_capacity").unwrap();
+    sheet.write_string(1, 0, "4601").unwrap();
+    sheet.write_formula(1, 1, "=10*10").unwrap();
+    book.save(s.path("formula.xlsx")).unwrap();
+    let r = s.run(&["import", "formula.xlsx", "--out", "data/x.csv"]);
+    no_panic(&r);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("cell B2 of sheet `Sheet1` in formula.xlsx holds a formula with no saved result"),
+        "{}",
+        r.stderr
+    );
+    assert!(!s.path("data/x.csv").exists());
+}
