@@ -88,3 +88,33 @@ proptest! {
         let _ = busetting::pipeline::run(&bad, &root().join("data"), busetting::lang::Lang::En);
     }
 }
+
+fn text_of(path: &str) -> String {
+    fs_err::read_to_string(root().join(path)).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// The catalogue, a criteria file with series and a power, and both StatBank formats that
+    /// `import` reads, mutated: an error is fine, a panic is not.
+    #[test]
+    fn mutated_catalogue_series_and_imports(
+        catalogue in mutated(text_of("data/indicators.toml")),
+        backtested in mutated(text_of("criteria/backtested.toml")),
+        json in mutated(text_of("tests/fixtures/import/07459.json")),
+        statbank in mutated(text_of("tests/fixtures/import/07459-wide.csv")),
+    ) {
+        let _ = busetting::data::Catalogue::parse(SourceFile::new("indicators.toml", catalogue.as_str()));
+        let parsed = busetting::criteria::parse(SourceFile::new("backtested.toml", backtested.as_str()));
+        // A criteria file that parses is also checked against the real catalogue, for its year.
+        let folder = busetting::data::open(&root().join("data")).unwrap();
+        if let Ok(mut c) = parsed {
+            let _ = c.check_against(&folder.catalogue, &folder.register);
+        }
+        let register = &folder.register;
+        let successors = &register.successors;
+        let _ = busetting::import::json_stat(&SourceFile::new("x.json", json.as_str()), register, successors, "population");
+        let _ = busetting::import::statbank_csv(&SourceFile::new("x.csv", statbank.as_str()), register, successors, "population");
+    }
+}
