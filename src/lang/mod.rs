@@ -16,6 +16,24 @@ pub use en::EN;
 pub use nb::NB;
 pub use nn::NN;
 
+/// A label in the report's languages; Nynorsk is required, the others fall back to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Label {
+    pub nn: String,
+    pub nb: Option<String>,
+    pub en: Option<String>,
+}
+
+impl Label {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Nn => &self.nn,
+            Lang::Nb => self.nb.as_deref().unwrap_or(&self.nn),
+            Lang::En => self.en.as_deref().unwrap_or(&self.nn),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
