@@ -13,6 +13,18 @@ use toml::de::{DeTable, DeValue};
 use crate::diag::{Diag, Diags, SourceFile};
 use crate::suggest;
 
+thread_local! {
+    static ASKED: std::cell::RefCell<std::collections::BTreeSet<&'static str>> =
+        const { std::cell::RefCell::new(std::collections::BTreeSet::new()) };
+}
+
+/// Every key a reader on this thread has asked for since the last call, whether the file had
+/// it or not: the keys the parsers know, so a test can check that criteria/template.toml shows
+/// each of them.
+pub fn keys_asked() -> std::collections::BTreeSet<&'static str> {
+    ASKED.with(|asked| std::mem::take(&mut *asked.borrow_mut()))
+}
+
 /// A value with the byte range it came from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct At<T> {
@@ -119,6 +131,7 @@ impl<'a, 'i> Table<'a, 'i> {
 
     fn get(&mut self, key: &'static str) -> Option<&'a Spanned<DeValue<'i>>> {
         self.known.push(key);
+        ASKED.with(|asked| asked.borrow_mut().insert(key));
         self.table.get(key)
     }
 
