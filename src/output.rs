@@ -74,6 +74,18 @@ pub fn publish<N: AsRef<str>>(dir: &Path, files: &[(N, Vec<u8>)]) -> Result<Vec<
     };
     fs_err::create_dir_all(parent).map_err(|e| fail(parent, &e))?;
     clear_stale(parent, &name, dir);
+    // Only a set this tool wrote is replaced: a folder of something else is never removed.
+    if dir.exists() && !is_set(dir) {
+        return Err(Diag::error(
+            "output::not-a-set",
+            format!(
+                "{} exists and holds other files than a set of results (it has no {})",
+                dir.display(),
+                crate::manifest::FILE
+            ),
+        )
+        .help("choose another folder with --out, or empty that folder first; nothing was written"));
+    }
     let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
     if staging.exists() {
         fs_err::remove_dir_all(&staging).map_err(|e| fail(&staging, &e))?;
@@ -113,6 +125,15 @@ pub fn publish<N: AsRef<str>>(dir: &Path, files: &[(N, Vec<u8>)]) -> Result<Vec<
     }
     step();
     Ok(written)
+}
+
+/// Whether `dir` may be replaced by a new set: empty, or a set this tool wrote (with a manifest,
+/// or the categories' table beside their folders).
+fn is_set(dir: &Path) -> bool {
+    let Ok(mut entries) = fs_err::read_dir(dir) else {
+        return false;
+    };
+    dir.join(crate::manifest::FILE).is_file() || dir.join("categories.csv").is_file() || entries.next().is_none()
 }
 
 /// Swaps two folders in one step.

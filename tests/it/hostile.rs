@@ -524,3 +524,29 @@ fn a_formula_with_no_saved_result_is_not_read_as_a_blank() {
     );
     assert!(!s.path("data/x.csv").exists());
 }
+
+#[test]
+fn a_folder_that_is_not_a_set_is_never_replaced() {
+    let s = Sandbox::new();
+    fs_err::create_dir_all(s.path("elsewhere/2027")).unwrap();
+    s.write("elsewhere/2027/photo.jpg", "not a report");
+    let r = s.run(&["report", "--out", "elsewhere"]);
+    no_panic(&r);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("output::not-a-set"), "{}", r.stderr);
+    assert_eq!(s.read("elsewhere/2027/photo.jpg"), "not a report");
+    // An empty folder, or a set of its own, is replaced.
+    fs_err::remove_file(s.path("elsewhere/2027/photo.jpg")).unwrap();
+    assert_eq!(s.run(&["report", "--out", "elsewhere"]).code, 0);
+    assert_eq!(
+        s.run(&[
+            "recommend",
+            "--criteria",
+            "criteria/backtested.toml",
+            "--out",
+            "elsewhere"
+        ])
+        .code,
+        0
+    );
+}
