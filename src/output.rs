@@ -128,12 +128,16 @@ pub fn publish<N: AsRef<str>>(dir: &Path, files: &[(N, Vec<u8>)]) -> Result<Vec<
 }
 
 /// Whether `dir` may be replaced by a new set: empty, or a set this tool wrote (with a manifest,
-/// or the categories' table beside their folders).
+/// the categories' table beside their folders, or a saved robustness run).
 fn is_set(dir: &Path) -> bool {
     let Ok(mut entries) = fs_err::read_dir(dir) else {
         return false;
     };
-    dir.join(crate::manifest::FILE).is_file() || dir.join("categories.csv").is_file() || entries.next().is_none()
+    // A saved robustness run (sensitivity.json) is one a report takes in.
+    [crate::manifest::FILE, "categories.csv", "sensitivity.json"]
+        .iter()
+        .any(|f| dir.join(f).is_file())
+        || entries.next().is_none()
 }
 
 /// Swaps two folders in one step.
