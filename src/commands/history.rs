@@ -6,15 +6,8 @@ use crate::diag::Diag;
 use crate::history::{self, Figures, Year};
 use crate::lang::{Lang, fill};
 use crate::pipeline::{self, Run};
-use crate::render::table::{Grid, number, terminal, text};
+use crate::render::table::{Grid, number, optional, terminal, text};
 use crate::{output, render};
-
-fn optional(lang: Lang, v: Option<f64>, decimals: usize) -> crate::render::table::Cell {
-    match v {
-        Some(v) => number(lang.num(v, decimals), v),
-        None => text(lang.texts().x_none),
-    }
-}
 
 /// One row per year: the figures, the decision as a share of the request, and for the county
 /// the agreement across municipalities.

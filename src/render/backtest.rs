@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::backtest::{self, Backtest, Baseline, Options, Target};
 use crate::data::Register;
 use crate::lang::{Lang, fill};
-use crate::render::table::{Cell, Grid, number, text};
+use crate::render::table::{Grid, number, optional, text};
 
 /// The report's backtest: the file as written (no fitting) against IMDi's requests over every
 /// year the history can test, when it can be made for at least one year.
@@ -47,13 +47,6 @@ pub fn target_label(lang: Lang, target: Target) -> &'static str {
     match target {
         Target::Request => t.bt_target_request,
         Target::Decision => t.bt_target_decision,
-    }
-}
-
-fn optional(lang: Lang, v: Option<f64>, decimals: usize) -> Cell {
-    match v {
-        Some(v) => number(lang.num(v, decimals), v),
-        None => text(lang.texts().x_none),
     }
 }
 

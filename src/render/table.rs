@@ -38,6 +38,14 @@ pub fn number(s: String, v: f64) -> Cell {
     }
 }
 
+/// A number with its decimals in the report's language, or "–" where it is missing.
+pub fn optional(lang: crate::lang::Lang, v: Option<f64>, decimals: usize) -> Cell {
+    match v {
+        Some(v) => number(lang.num(v, decimals), v),
+        None => text(lang.texts().x_none),
+    }
+}
+
 /// The grid of the ranked recommendation with every explanation column.
 pub fn grid(run: &Run) -> Grid {
     let lang = run.lang;
