@@ -97,13 +97,9 @@ fn agreement(
     (mad, met)
 }
 
-/// The series for the run's municipalities, with the recommendations published under `out`
-/// (and `current`, this run's own year and numbers, when given).
-pub fn series(data: &Dataset, out: &Path, current: Option<(i64, HashMap<String, u64>)>) -> Vec<Year> {
-    let mut recs = published(out);
-    if let Some((year, numbers)) = current {
-        recs.insert(year, numbers);
-    }
+/// The series for the run's municipalities, with the recommendations in `recs` (year →
+/// kommunenummer → number: the published sets, this run's own numbers, or none).
+pub fn series(data: &Dataset, recs: &HashMap<i64, HashMap<String, u64>>) -> Vec<Year> {
     let column = |name: &Option<String>| name.as_deref().and_then(|n| data.table.get(n));
     let mut years: Vec<i64> = data.catalogue.history.iter().map(|h| h.year).collect();
     years.extend(recs.keys().copied());

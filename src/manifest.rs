@@ -23,7 +23,10 @@ pub fn sha256_bytes(bytes: &[u8]) -> String {
 
 /// A set of results with its manifest: every file's SHA-256 recorded in `manifest` (sorted by
 /// name), which is added last as `manifest.json`.
-pub fn seal(mut files: Vec<(String, Vec<u8>)>, mut manifest: Manifest) -> Vec<(String, Vec<u8>)> {
+pub fn seal(
+    mut files: Vec<(String, Vec<u8>)>,
+    mut manifest: Manifest,
+) -> Result<Vec<(String, Vec<u8>)>, crate::render::Error> {
     let mut outputs: Vec<InputFile> = files
         .iter()
         .map(|(name, bytes)| InputFile {
@@ -33,8 +36,8 @@ pub fn seal(mut files: Vec<(String, Vec<u8>)>, mut manifest: Manifest) -> Vec<(S
         .collect();
     outputs.sort_by(|a, b| a.name.cmp(&b.name));
     manifest.outputs = outputs;
-    files.push((FILE.to_string(), manifest.to_bytes()));
-    files
+    files.push((FILE.to_string(), manifest.to_bytes()?));
+    Ok(files)
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -99,7 +102,7 @@ impl Manifest {
             total_override: s.total,
             category: c.category.as_ref().map(|k| k.id.clone()),
             year: c.year,
-            method: crate::render::table::method_text(c),
+            method: crate::render::cells::method_text(c),
             total: c.total,
             inputs: run
                 .data
@@ -135,10 +138,8 @@ impl Manifest {
         }
     }
 
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = serde_json::to_vec_pretty(self).unwrap_or_default();
-        out.push(b'\n');
-        out
+    pub fn to_bytes(&self) -> Result<Vec<u8>, crate::render::Error> {
+        crate::render::cells::json_bytes(FILE, self)
     }
 }
 

@@ -168,11 +168,14 @@ pub fn run(args: &ApportionArgs) -> Result<Output, Failure> {
         )
         .help("change --seats, or the min and max columns")
     })?;
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(["name", "seats"]);
-    for (name, seats) in names.iter().zip(&allocation.seats) {
-        let _ = w.write_record([crate::render::csv::neutral(name).as_str(), &seats.to_string()]);
-    }
+    let records = std::iter::once(["name".to_string(), "seats".to_string()]).chain(
+        names
+            .iter()
+            .zip(&allocation.seats)
+            .map(|(name, seats)| [name.clone(), seats.to_string()]),
+    );
+    let csv_out = crate::render::cells::csv_bytes("the apportionment", records)
+        .map_err(|e| Diag::error("apportion::write", e.to_string()))?;
     let stderr: String = allocation
         .ties
         .iter()
@@ -188,7 +191,7 @@ pub fn run(args: &ApportionArgs) -> Result<Output, Failure> {
         })
         .collect();
     Ok(Output {
-        stdout: w.into_inner().unwrap_or_default(),
+        stdout: csv_out,
         stderr,
     })
 }

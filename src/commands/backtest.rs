@@ -7,7 +7,7 @@ use crate::commands::{Failure, Output, report};
 use crate::diag::{Diag, Diags};
 use crate::lang::{Lang, fill};
 use crate::render::backtest as show;
-use crate::render::table::terminal;
+use crate::render::cells::terminal;
 use crate::{output, pipeline, render};
 
 fn failed(what: &str, e: impl std::fmt::Display) -> Failure {

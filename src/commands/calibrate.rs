@@ -10,7 +10,7 @@ use crate::diag::{Diag, Diags};
 use crate::lang::{Lang, fill};
 use crate::output;
 use crate::pipeline;
-use crate::render::table::{Grid, number, terminal, text};
+use crate::render::cells::{Grid, number, terminal, text};
 use crate::share;
 use crate::suggest;
 
@@ -173,7 +173,7 @@ pub fn run(args: &CalibrateArgs, lang: Lang) -> Result<Output, Failure> {
         &[
             ("r2", &lang.num(r2, 4)),
             ("mae", &lang.num(mae, 1)),
-            ("method", &crate::render::table::method_text(&criteria)),
+            ("method", &crate::render::cells::method_text(&criteria)),
             ("total", &lang.int(total)),
         ],
     );

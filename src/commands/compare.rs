@@ -4,12 +4,12 @@ use std::path::Path;
 
 use crate::cli::{CompareArgs, CompareFormat};
 use crate::commands::{Failure, Output, report};
-use crate::diag::{Diag, Diags};
+use crate::diag::Diags;
 use crate::explain::Explanation;
 use crate::lang::{Lang, fill};
 use crate::pipeline::{self, Run};
+use crate::render::cells::{Grid, number, terminal, text};
 use crate::render::markdown;
-use crate::render::table::{Grid, number, terminal, text};
 use crate::{output, render};
 
 /// What moved a municipality's number most between two files: a criterion, the bounds or the
@@ -160,16 +160,15 @@ pub fn summary(runs: &[(String, &Run)]) -> Vec<String> {
         .collect()
 }
 
-fn csv(runs: &[(String, &Run)]) -> Vec<u8> {
+fn csv(runs: &[(String, &Run)]) -> Result<Vec<u8>, crate::render::cells::Error> {
     let g = grid(runs);
-    let mut w = ::csv::Writer::from_writer(Vec::new());
     let mut header = vec!["kommunenummer".to_string(), "kommune".to_string()];
     header.extend(runs.iter().map(|(n, _)| n.clone()));
     for (n, _) in &runs[1..] {
         header.push(format!("difference_{n}"));
         header.push(format!("driver_{n}"));
     }
-    let _ = w.write_record(&header);
+    let mut records = vec![header];
     for row in &g.rows {
         let cells: Vec<String> = row
             .iter()
@@ -179,9 +178,9 @@ fn csv(runs: &[(String, &Run)]) -> Vec<u8> {
                 _ => c.text.clone(),
             })
             .collect();
-        let _ = w.write_record(&cells);
+        records.push(cells);
     }
-    w.into_inner().unwrap_or_default()
+    crate::render::cells::csv_bytes("compare.csv", records)
 }
 
 fn markdown_text(runs: &[(String, &Run)]) -> String {
@@ -189,23 +188,23 @@ fn markdown_text(runs: &[(String, &Run)]) -> String {
     let t = first.lang.texts();
     let mut out = format!(
         "# {}\n\n",
-        markdown::cell(&fill(t.k_heading, &[("count", &runs.len().to_string())]))
+        crate::render::cells::markdown(&fill(t.k_heading, &[("count", &runs.len().to_string())]))
     );
     for (name, run) in runs {
         out.push_str(&format!(
             "- **{}**: `{}`{}\n",
-            markdown::cell(name),
-            markdown::cell(&run.criteria.file.name),
+            crate::render::cells::markdown(name),
+            crate::render::cells::markdown(&run.criteria.file.name),
             run.criteria
                 .title
                 .as_ref()
-                .map(|t| format!(" ({})", markdown::cell(t)))
+                .map(|t| format!(" ({})", crate::render::cells::markdown(t)))
                 .unwrap_or_default()
         ));
     }
     out.push('\n');
     for line in summary(runs) {
-        out.push_str(&format!("{}\n\n", markdown::cell(&line)));
+        out.push_str(&format!("{}\n\n", crate::render::cells::markdown(&line)));
     }
     out.push_str(&markdown::table(&grid(runs)));
     out
@@ -237,18 +236,17 @@ pub fn run(args: &CompareArgs, lang: Lang) -> Result<Output, Failure> {
             }
             out.into_bytes()
         }
-        CompareFormat::Csv => csv(&runs),
+        CompareFormat::Csv => csv(&runs)?,
         CompareFormat::Markdown => markdown_text(&runs).into_bytes(),
     };
     let stderr = if args.no_write {
         String::new()
     } else {
         let mut files = vec![
-            ("compare.csv".to_string(), csv(&runs)),
+            ("compare.csv".to_string(), csv(&runs)?),
             ("compare.md".to_string(), markdown_text(&runs).into_bytes()),
         ];
-        let chart = render::charts::compare(&runs)
-            .map_err(|e| Failure::from(Diag::error("compare::chart", format!("drawing a chart failed: {e}"))))?;
+        let chart = render::charts::compare(&runs)?;
         if let Some(c) = chart {
             files.push((format!("chart-{}.svg", c.name), c.svg.into_bytes()));
             files.push((format!("chart-{}.png", c.name), c.png));

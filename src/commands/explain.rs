@@ -21,11 +21,8 @@ pub fn run(args: &ExplainArgs, lang: Lang) -> Result<Output, Failure> {
     let e = &run.explanations[i];
     let stdout = match args.format {
         ExplainFormat::Text => render::explanation::render(&run, e).into_bytes(),
-        ExplainFormat::Json => {
-            let mut v = serde_json::to_vec_pretty(e).unwrap_or_default();
-            v.push(b'\n');
-            v
-        }
+        ExplainFormat::Json => crate::render::cells::json_bytes("the explanation", e)
+            .map_err(|e| Diag::error("explain::write", e.to_string()))?,
     };
     Ok(Output {
         stdout,

@@ -6,7 +6,7 @@ use crate::diag::Diag;
 use crate::history::{self, Figures, Year};
 use crate::lang::{Lang, fill};
 use crate::pipeline::{self, Run};
-use crate::render::table::{Grid, number, optional, terminal, text};
+use crate::render::cells::{Grid, number, optional, terminal, text};
 use crate::{output, render};
 
 /// One row per year: the figures, the decision as a share of the request, and for the county
@@ -64,22 +64,24 @@ fn grid(run: &Run, years: &[Year], municipality: Option<usize>) -> Grid {
 }
 
 /// `history.csv`: every municipality and year, plain numbers.
-fn csv(run: &Run, years: &[Year]) -> Vec<u8> {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
-        "year",
-        "kommunenummer",
-        "kommune",
-        "recommendation",
-        "request",
-        "decision",
-        "settled",
-        "decision_to_request",
-    ]);
+fn csv(run: &Run, years: &[Year]) -> Result<Vec<u8>, crate::render::cells::Error> {
+    let mut records = vec![
+        [
+            "year",
+            "kommunenummer",
+            "kommune",
+            "recommendation",
+            "request",
+            "decision",
+            "settled",
+            "decision_to_request",
+        ]
+        .map(String::from),
+    ];
     let n = |v: Option<f64>| v.map(|v| format!("{v}")).unwrap_or_default();
     for y in years {
         for (f, m) in y.municipalities.iter().zip(&run.data.register.municipalities) {
-            let _ = w.write_record([
+            records.push([
                 y.year.to_string(),
                 m.knr.clone(),
                 m.name.clone(),
@@ -91,7 +93,7 @@ fn csv(run: &Run, years: &[Year]) -> Vec<u8> {
             ]);
         }
     }
-    w.into_inner().unwrap_or_default()
+    crate::render::cells::csv_bytes("history.csv", records)
 }
 
 pub fn run(args: &HistoryArgs, lang: Lang) -> Result<Output, Failure> {
@@ -113,13 +115,16 @@ pub fn run(args: &HistoryArgs, lang: Lang) -> Result<Output, Failure> {
             )
         })?),
     };
-    let years = history::series(&run.data, &args.out, Some(render::charts::current(&run)));
+    let mut recommended = history::published(&args.out);
+    let (year, numbers) = render::charts::current(&run);
+    recommended.insert(year, numbers);
+    let years = history::series(&run.data, &recommended);
     let place = match municipality {
         Some(i) => run.data.register.municipalities[i].label(),
         None => render::charts::place(&run),
     };
     let stdout = match args.format {
-        HistoryFormat::Csv => csv(&run, &years),
+        HistoryFormat::Csv => csv(&run, &years)?,
         HistoryFormat::Table => {
             let mut out = fill(t.hi_heading, &[("place", &place)]) + "\n";
             out.push_str(&terminal(&grid(&run, &years, municipality)));
@@ -162,9 +167,8 @@ pub fn run(args: &HistoryArgs, lang: Lang) -> Result<Output, Failure> {
     let stderr = if args.no_write {
         String::new()
     } else {
-        let mut files = vec![("history.csv".to_string(), csv(&run, &years))];
-        let chart = render::charts::history(&run, &years, municipality)
-            .map_err(|e| Failure::from(Diag::error("history::chart", format!("drawing a chart failed: {e}"))))?;
+        let mut files = vec![("history.csv".to_string(), csv(&run, &years)?)];
+        let chart = render::charts::history(&run, &years, municipality)?;
         if let Some(c) = chart {
             let stem = match municipality {
                 Some(i) => format!("chart-history-{}", run.data.register.municipalities[i].knr),

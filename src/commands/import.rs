@@ -126,7 +126,7 @@ pub fn run(args: &ImportArgs, lang: Lang) -> Result<Output, Failure> {
             .help("check that the file holds the table's rows (not only its heading), with kommunenummer as region codes; nothing was written"),
         ));
     }
-    let table = import::to_csv(&imported, register);
+    let table = import::to_csv(&imported, register)?;
     let rows = table.iter().filter(|&&b| b == b'\n').count().saturating_sub(1);
     let mut notes = vec![fill(
         t.im_summary,

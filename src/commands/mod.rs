@@ -45,6 +45,12 @@ impl From<Diag> for Failure {
     }
 }
 
+impl From<crate::render::cells::Error> for Failure {
+    fn from(e: crate::render::cells::Error) -> Self {
+        Failure::from(Diag::from(e))
+    }
+}
+
 impl Failure {
     pub fn exit_code(&self) -> u8 {
         match self {

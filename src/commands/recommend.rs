@@ -13,8 +13,8 @@ pub fn run(args: &RecommendArgs, lang: Lang) -> Result<Output, Failure> {
     let run = &runs[0];
     let stdout = match args.format {
         Format::Table => render::table::render(run).into_bytes(),
-        Format::Csv => render::csv::render(run),
-        Format::Json => render::json::render(run),
+        Format::Csv => render::csv::render(run)?,
+        Format::Json => render::json::render(run)?,
     };
     let mut note = None;
     let written = if args.no_write {
@@ -25,7 +25,7 @@ pub fn run(args: &RecommendArgs, lang: Lang) -> Result<Output, Failure> {
         written
     } else {
         let dir = args.out.join(run.criteria.year.to_string());
-        let files = render::recommendation_set(run, None);
+        let files = render::recommendation_set(run, None)?;
         output::tidy(&dir);
         if holds(&dir, run, &files) {
             // The set there (a report, say) already holds this very recommendation: it stays whole.
@@ -75,25 +75,23 @@ fn categories(args: &RecommendArgs, lang: Lang, runs: &[Run]) -> Result<Output, 
                 out.push_str(&render::table::render(run));
                 out.push('\n');
             }
-            out.push_str(&render::table::terminal(&cat::grid(runs)));
+            out.push_str(&render::cells::terminal(&cat::grid(runs)));
             out.push('\n');
             out.into_bytes()
         }
-        Format::Csv => cat::csv(runs),
+        Format::Csv => cat::csv(runs)?,
         Format::Json => {
-            let parts: Vec<serde_json::Value> = runs
-                .iter()
-                .map(|r| {
-                    serde_json::json!({
-                        "category": cat::id(r),
-                        "label": cat::label(r),
-                        "recommendation": serde_json::from_slice::<serde_json::Value>(&render::json::render(r)).unwrap_or_default(),
-                    })
-                })
-                .collect();
-            let mut out = serde_json::to_vec_pretty(&serde_json::json!({ "categories": parts })).unwrap_or_default();
-            out.push(b'\n');
-            out
+            let mut parts = Vec::new();
+            for r in runs {
+                let recommendation = serde_json::from_slice::<serde_json::Value>(&render::json::render(r)?)
+                    .map_err(|e| render::cells::Error::new("recommendation.json", e))?;
+                parts.push(serde_json::json!({
+                    "category": cat::id(r),
+                    "label": cat::label(r),
+                    "recommendation": recommendation,
+                }));
+            }
+            render::cells::json_bytes("the categories", &serde_json::json!({ "categories": parts }))?
         }
     };
     let written = if args.no_write {
@@ -104,11 +102,11 @@ fn categories(args: &RecommendArgs, lang: Lang, runs: &[Run]) -> Result<Output, 
         let dir = args.out.join(runs[0].criteria.year.to_string());
         let mut files = Vec::new();
         for r in runs {
-            for (name, bytes) in render::recommendation_set(r, None) {
+            for (name, bytes) in render::recommendation_set(r, None)? {
                 files.push((format!("{}/{name}", cat::id(r)), bytes));
             }
         }
-        files.push(("categories.csv".to_string(), cat::csv(runs)));
+        files.push(("categories.csv".to_string(), cat::csv(runs)?));
         output::publish(&dir, &files)?
     };
     let notices: String = runs.iter().map(|r| super::notices(&r.criteria)).collect();

@@ -3,7 +3,6 @@ use std::path::{Path, PathBuf};
 use crate::cli::ReportArgs;
 use crate::commands::{Failure, Output};
 use crate::data::map;
-use crate::diag::Diag;
 use crate::lang::{Lang, fill};
 use crate::pipeline::{self, Run};
 use crate::robust::{self, Sensitivity};
@@ -78,10 +77,9 @@ pub fn write_categories(runs: &[Run], out: &Path) -> Result<Vec<PathBuf>, Failur
         let (set, _) = render_in(run, &dir.join(&id), None)?;
         files.extend(set.into_iter().map(|(name, bytes)| (format!("{id}/{name}"), bytes)));
     }
-    files.push(("categories.csv".to_string(), render::categories::csv(runs)));
+    files.push(("categories.csv".to_string(), render::categories::csv(runs)?));
     files.push(("categories.md".to_string(), render::categories::markdown(runs)));
-    let chart = render::charts::categories(runs)
-        .map_err(|e| Failure::from(Diag::error("report::chart", format!("drawing a chart failed: {e}"))))?;
+    let chart = render::charts::categories(runs)?;
     if let Some(c) = chart {
         files.push((format!("chart-{}.svg", c.name), c.svg.into_bytes()));
         files.push((format!("chart-{}.png", c.name), c.png));
@@ -124,14 +122,17 @@ pub fn render_in(
         }
         _ => None,
     };
-    let charts = render::charts::all(run, shapes.as_ref())
-        .map_err(|e| Failure::from(Diag::error("report::chart", format!("drawing a chart failed: {e}"))))?;
+    // The report's series: the data's years and this run's numbers, the same on every machine
+    // (other years' published sets are for `history`).
+    let years = match cat.history.is_empty() {
+        true => Vec::new(),
+        false => crate::history::series(&run.data, &[render::charts::current(run)].into_iter().collect()),
+    };
+    let charts = render::charts::all(run, shapes.as_ref(), &years)?;
     let robust_charts = match sensitivity {
-        Some(s) => render::charts::sensitivity(run, s)
-            .map_err(|e| Failure::from(Diag::error("report::chart", format!("drawing a chart failed: {e}"))))?,
+        Some(s) => render::charts::sensitivity(run, s)?,
         None => Vec::new(),
     };
-    let files = render::report_set(run, &charts, sensitivity.map(|s| (s, robust_charts.as_slice())))
-        .map_err(|e| Failure::from(Diag::error("report::render", format!("rendering {e}"))))?;
+    let files = render::report_set(run, &charts, sensitivity.map(|s| (s, robust_charts.as_slice())))?;
     Ok((files, note))
 }

@@ -78,8 +78,8 @@ pub fn run(args: &SensitivityArgs, lang: Lang) -> Result<Output, Failure> {
     bar.finish_and_clear();
     let stdout = match args.format {
         Format::Table => render::robust::render(&run, &s).into_bytes(),
-        Format::Csv => render::robust::csv(&s),
-        Format::Json => render::robust::json(&s),
+        Format::Csv => render::robust::csv(&s)?,
+        Format::Json => render::robust::json(&s)?,
     };
     let stderr = if args.no_write {
         String::new()

@@ -25,13 +25,13 @@ pub fn run(args: &TemplateArgs, lang: Lang) -> Result<Output, Failure> {
     ];
     let municipalities = &folder.register.municipalities;
 
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(headings);
-    for m in municipalities {
-        let name = crate::render::csv::neutral(&m.name);
-        let _ = w.write_record([m.knr.as_str(), name.as_str(), "", "", "", "", ""]);
-    }
-    let csv = w.into_inner().unwrap_or_default();
+    let records = std::iter::once(headings.map(String::from).to_vec()).chain(municipalities.iter().map(|m| {
+        let mut row = vec![m.knr.clone(), m.name.clone()];
+        row.resize(headings.len(), String::new());
+        row
+    }));
+    let csv = crate::render::cells::csv_bytes("the capacity template", records)
+        .map_err(|e| Diag::error("template::write", e.to_string()))?;
 
     let xlsx = (|| -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         let mut book = Workbook::new();

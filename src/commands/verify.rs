@@ -70,7 +70,7 @@ fn verify_one(dir: &Path, lang: Lang) -> Result<String, Diags> {
         .map(|settings| robust::analyse(&run, settings, &|_| {}));
     if let Some(again) = &robust {
         let saved = fs_err::read(dir.join("sensitivity.json")).unwrap_or_default();
-        diff.sensitivity_changed = saved != crate::render::robust::json(again);
+        diff.sensitivity_changed = saved != crate::render::robust::json(again).map_err(Diag::from)?;
     }
     // Every file of the set, rendered again from the inputs and compared with the folder and
     // with the manifest's fingerprints: a report set if the manifest lists one, else the table.
@@ -80,7 +80,7 @@ fn verify_one(dir: &Path, lang: Lang) -> Result<String, Diags> {
             .map_err(|f| Diags(f.diags()))?
             .0
     } else {
-        crate::render::recommendation_set(&run, recorded.sensitivity)
+        crate::render::recommendation_set(&run, recorded.sensitivity).map_err(Diag::from)?
     };
     diff.outputs = manifest::compare_outputs(dir, &recorded, &files);
     if diff.is_empty() {

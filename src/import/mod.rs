@@ -169,7 +169,7 @@ pub fn key_of(heading: &str) -> String {
 
 /// The tool's long table: `kommunenummer,kommune[,year],<columns>[,<text columns>]`, one row per
 /// municipality (and year), in register order.
-pub fn to_csv(imported: &Imported, register: &Register) -> Vec<u8> {
+pub fn to_csv(imported: &Imported, register: &Register) -> Result<Vec<u8>, crate::render::Error> {
     let has_year = imported.cells.iter().any(|c| c.year.is_some());
     let mut texts: Vec<String> = Vec::new();
     for (_, k, _) in &imported.texts {
@@ -177,14 +177,13 @@ pub fn to_csv(imported: &Imported, register: &Register) -> Vec<u8> {
             texts.push(k.clone());
         }
     }
-    let mut w = ::csv::Writer::from_writer(Vec::new());
     let mut header = vec!["kommunenummer".to_string(), "kommune".to_string()];
     if has_year {
         header.push("year".to_string());
     }
     header.extend(imported.columns.iter().cloned());
     header.extend(texts.iter().cloned());
-    let _ = w.write_record(&header);
+    let mut records = vec![header];
     let mut keys: Vec<(usize, Option<i64>)> = Vec::new();
     let found = imported
         .cells
@@ -201,7 +200,7 @@ pub fn to_csv(imported: &Imported, register: &Register) -> Vec<u8> {
     keys.sort();
     for (i, year) in keys {
         let m = &register.municipalities[i];
-        let mut rec = vec![m.knr.clone(), crate::render::csv::neutral(&m.name)];
+        let mut rec = vec![m.knr.clone(), m.name.clone()];
         if has_year {
             rec.push(year.map(|y| y.to_string()).unwrap_or_default());
         }
@@ -220,13 +219,13 @@ pub fn to_csv(imported: &Imported, register: &Register) -> Vec<u8> {
                     .texts
                     .iter()
                     .find(|(k, c, _)| *k == m.knr && c == col)
-                    .map(|(_, _, t)| crate::render::csv::neutral(t))
+                    .map(|(_, _, t)| t.clone())
                     .unwrap_or_default(),
             );
         }
-        let _ = w.write_record(&rec);
+        records.push(rec);
     }
-    w.into_inner().unwrap_or_default()
+    crate::render::cells::csv_bytes("the imported file", records)
 }
 
 #[cfg(test)]

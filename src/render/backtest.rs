@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::backtest::{self, Backtest, Baseline, Options, Target};
 use crate::data::Register;
 use crate::lang::{Lang, fill};
-use crate::render::table::{Grid, number, optional, text};
+use crate::render::cells::{Grid, number, optional, text};
 
 /// The report's backtest: the file as written (no fitting) against IMDi's requests over every
 /// year the history can test, when it can be made for at least one year.
@@ -248,7 +248,7 @@ pub fn csv(b: &Backtest) -> Result<Vec<u8>, csv::Error> {
                 n(s.map(|s| s.mae_percent)),
                 n(s.map(|s| s.within_5)),
                 s.map(|s| s.compared.to_string()).unwrap_or_default(),
-                crate::render::csv::neutral(note),
+                crate::render::cells::neutral(note),
             ])
         };
         match &y.file {

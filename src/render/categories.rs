@@ -1,8 +1,8 @@
 //! A file with several categories (docs/model.md §6): each category is allocated on its own; this is
 //! the table of all of them together, one column per category and their sum.
 
-use super::markdown::cell;
-use super::table::{Grid, number, text};
+use super::cells::markdown as cell;
+use super::cells::{Error, Grid, csv_bytes, number, text};
 use crate::lang::fill;
 use crate::pipeline::Run;
 
@@ -83,7 +83,7 @@ pub fn markdown(runs: &[Run]) -> Vec<u8> {
         out.push_str(&format!(
             "- **{}**: {}\n",
             cell(&label(r)),
-            cell(&super::table::heading(r))
+            cell(&super::cells::heading(r))
         ));
     }
     out.push('\n');
@@ -92,19 +92,18 @@ pub fn markdown(runs: &[Run]) -> Vec<u8> {
 }
 
 /// `categories.csv`: plain numbers, one column per category id.
-pub fn csv(runs: &[Run]) -> Vec<u8> {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
+pub fn csv(runs: &[Run]) -> Result<Vec<u8>, Error> {
     let mut header = vec!["kommunenummer".to_string(), "kommune".to_string()];
     header.extend(runs.iter().map(id));
     header.push("total".to_string());
-    let _ = w.write_record(&header);
+    let mut records = vec![header];
     let g = grid(runs);
     for row in &g.rows {
         let rec: Vec<String> = row
             .iter()
             .map(|c| c.value.map_or_else(|| c.text.clone(), |v| format!("{v}")))
             .collect();
-        let _ = w.write_record(&rec);
+        records.push(rec);
     }
-    w.into_inner().unwrap_or_default()
+    csv_bytes("categories.csv", records)
 }

@@ -5,6 +5,7 @@ use crate::allocate::Acting;
 use crate::bounds::BoundSource;
 use crate::explain::Side;
 use crate::pipeline::Run;
+use crate::render::cells::{Error, csv_bytes, neutral};
 
 /// The bound's id as in the JSON (`per-1000-cap`).
 fn source_id(s: BoundSource) -> String {
@@ -12,16 +13,6 @@ fn source_id(s: BoundSource) -> String {
         .ok()
         .and_then(|v| v.as_str().map(String::from))
         .unwrap_or_default()
-}
-
-/// A text cell a spreadsheet will not run as a formula: one that starts with `=`, `+`, `-`,
-/// `@`, a tab or a carriage return gets a leading apostrophe.
-pub fn neutral(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    }
 }
 
 fn number(x: f64) -> String {
@@ -33,7 +24,7 @@ fn opt(x: Option<f64>) -> String {
 }
 
 /// The CSV bytes.
-pub fn render(run: &Run) -> Vec<u8> {
+pub fn render(run: &Run) -> Result<Vec<u8>, Error> {
     let c = &run.criteria;
     let year = run.data.catalogue.compare.as_ref().map(|c| c.year);
     let mut header: Vec<String> = [
@@ -81,9 +72,7 @@ pub fn render(run: &Run) -> Vec<u8> {
     }
     header.push("sentence".into());
 
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    // Writing into memory cannot fail.
-    let _ = w.write_record(&header);
+    let mut records = vec![header];
     for e in run.ranked() {
         let mut row = vec![
             e.rank.to_string(),
@@ -144,7 +133,7 @@ pub fn render(run: &Run) -> Vec<u8> {
             ]);
         }
         row.push(neutral(&e.sentence));
-        let _ = w.write_record(&row);
+        records.push(row);
     }
-    w.into_inner().unwrap_or_default()
+    csv_bytes("recommendation.csv", records)
 }

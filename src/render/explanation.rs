@@ -197,7 +197,7 @@ pub fn render(run: &Run, e: &Explanation) -> String {
     let mut out = format!("{}\n{}\n\n", v.heading, v.sentence);
     let mut table = Table::new();
     table
-        .load_style(super::TABLE_STYLE)
+        .load_style(super::cells::TABLE_STYLE)
         .set_content_arrangement(ContentArrangement::Disabled)
         .set_header(v.header.clone());
     for row in &v.rows {

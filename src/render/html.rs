@@ -9,8 +9,9 @@ use minijinja::value::Serde;
 use minijinja::{Environment, Value, context};
 use serde::Serialize;
 
+use super::cells::notes;
 use super::charts::Chart;
-use super::{explanation, notes, table};
+use super::{explanation, table};
 use crate::lang::fill;
 use crate::pipeline::Run;
 use crate::robust::Sensitivity;
@@ -78,7 +79,7 @@ pub fn render(
     let summary = vec![
         (t.h_total, lang.int(c.total)),
         (t.h_municipalities_count, run.data.register.len().to_string()),
-        (t.h_method, table::method_text(c)),
+        (t.h_method, super::cells::method_text(c)),
     ];
     let criteria: Vec<CriterionRow> = c
         .criteria
@@ -227,7 +228,7 @@ pub fn render(
         t => ser(&texts),
         title => fill(t.h_title, &[("year", &year)]),
         subtitle => c.title.clone(),
-        heading => table::heading(run),
+        heading => super::cells::heading(run),
         summary => ser(&summary),
         criteria => ser(&criteria),
         bounds => ser(&bounds),

@@ -81,7 +81,7 @@ struct Tie<'a> {
 }
 
 /// The JSON bytes (pretty-printed, with a final newline).
-pub fn render(run: &Run) -> Vec<u8> {
+pub fn render(run: &Run) -> Result<Vec<u8>, crate::render::cells::Error> {
     let c = &run.criteria;
     let reg = &run.data.register.municipalities;
     let mut filled = Vec::new();
@@ -153,7 +153,5 @@ pub fn render(run: &Run) -> Vec<u8> {
             .collect(),
         municipalities: run.ranked(),
     };
-    let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
+    crate::render::cells::json_bytes("recommendation.json", &doc)
 }

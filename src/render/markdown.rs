@@ -1,22 +1,13 @@
 //! `recommendation.md`: the heading, the weights, the ranked table and the notes, in Markdown
 //! (GitHub tables), for e-mail and case documents.
 
-use super::{charts, notes, table};
+use super::cells::{markdown as cell, notes};
+use super::{charts, table};
 use crate::lang::fill;
 use crate::pipeline::Run;
 
-/// Text for a Markdown table cell or line: markup characters as HTML entities (a name with
-/// `<script>` stays text in every Markdown viewer), `|` escaped, lines joined.
-pub fn cell(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('|', "\\|")
-        .replace('\n', " ")
-}
-
 /// A grid as a GitHub table; the sum row in bold when it has any text.
-pub fn table(g: &table::Grid) -> String {
+pub fn table(g: &super::cells::Grid) -> String {
     let mut out = String::new();
     out.push_str(&format!(
         "| {} |\n",
@@ -60,7 +51,7 @@ pub fn render(run: &Run) -> Vec<u8> {
     if let Some(title) = &c.title {
         out.push_str(&format!("{}\n\n", cell(title)));
     }
-    out.push_str(&format!("{}\n\n", table::heading(run)));
+    out.push_str(&format!("{}\n\n", super::cells::heading(run)));
     let weights: Vec<String> = c
         .criteria
         .iter()

@@ -1,7 +1,7 @@
 //! A robustness run as tables: terminal, Markdown and CSV (`sensitivity.*`).
 
-use super::markdown::cell;
-use super::table::{Grid, number, terminal, text};
+use super::cells::markdown as cell;
+use super::cells::{Error, Grid, csv_bytes, json_bytes, label, number, terminal, text};
 use crate::lang::fill;
 use crate::pipeline::Run;
 use crate::robust::{Row, Sensitivity, Spread};
@@ -14,15 +14,6 @@ pub fn driver(s: &Sensitivity, row: &Row) -> Option<(usize, f64)> {
         .filter_map(|(c, v)| v.map(|v| (c, v)))
         .filter(|(c, _)| *c < s.criteria.len())
         .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
-}
-
-/// A criterion's label in the run's language (the saved run stores ids only).
-pub fn label(run: &Run, id: &str) -> String {
-    run.criteria
-        .criteria
-        .iter()
-        .find(|c| c.id == id)
-        .map_or_else(|| id.to_string(), |c| c.label.get(run.lang).to_string())
 }
 
 pub fn grid(run: &Run, s: &Sensitivity) -> Grid {
@@ -164,8 +155,7 @@ pub fn markdown(run: &Run, s: &Sensitivity) -> Vec<u8> {
 }
 
 /// `sensitivity.csv`: plain numbers, one Sobol column per criterion.
-pub fn csv(s: &Sensitivity) -> Vec<u8> {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
+pub fn csv(s: &Sensitivity) -> Result<Vec<u8>, Error> {
     let mut header: Vec<String> = [
         "rank",
         "kommunenummer",
@@ -184,7 +174,7 @@ pub fn csv(s: &Sensitivity) -> Vec<u8> {
     .map(String::from)
     .to_vec();
     header.extend(s.criteria.iter().map(|c| format!("sobol_{}", c.id)));
-    let _ = w.write_record(&header);
+    let mut records = vec![header];
     for r in &s.rows {
         let mut rec = vec![
             r.rank.to_string(),
@@ -202,14 +192,12 @@ pub fn csv(s: &Sensitivity) -> Vec<u8> {
             r.rank_p95.to_string(),
         ];
         rec.extend(r.sobol.iter().map(|v| v.map(|v| format!("{v}")).unwrap_or_default()));
-        let _ = w.write_record(&rec);
+        records.push(rec);
     }
-    w.into_inner().unwrap_or_default()
+    csv_bytes("sensitivity.csv", records)
 }
 
 /// `sensitivity.json`.
-pub fn json(s: &Sensitivity) -> Vec<u8> {
-    let mut out = serde_json::to_vec_pretty(s).unwrap_or_default();
-    out.push(b'\n');
-    out
+pub fn json(s: &Sensitivity) -> Result<Vec<u8>, Error> {
+    json_bytes("sensitivity.json", s)
 }

@@ -1,50 +1,10 @@
 //! The ranked table: one grid of cells (text in the report's language, plus the number behind
 //! it) that the terminal, Markdown, HTML and Excel renderers all draw.
 
-use comfy_table::{CellAlignment, ContentArrangement, Table};
-
-use super::{acting_text, notes};
+use super::cells::{Grid, acting_text, heading, notes, number, terminal, text};
 use crate::explain::Explanation;
 use crate::lang::fill;
 use crate::pipeline::Run;
-
-/// A table cell: its text, and its number when it has one (for sorting and spreadsheets).
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct Cell {
-    pub text: String,
-    pub value: Option<f64>,
-}
-
-/// The ranked table: header, one row per municipality, the sum row, and each column's decimals
-/// (`None` for a text column).
-pub struct Grid {
-    pub header: Vec<String>,
-    pub rows: Vec<Vec<Cell>>,
-    pub sum: Vec<Cell>,
-    pub decimals: Vec<Option<usize>>,
-}
-
-pub fn text(s: impl Into<String>) -> Cell {
-    Cell {
-        text: s.into(),
-        value: None,
-    }
-}
-
-pub fn number(s: String, v: f64) -> Cell {
-    Cell {
-        text: s,
-        value: Some(v),
-    }
-}
-
-/// A number with its decimals in the report's language, or "–" where it is missing.
-pub fn optional(lang: crate::lang::Lang, v: Option<f64>, decimals: usize) -> Cell {
-    match v {
-        Some(v) => number(lang.num(v, decimals), v),
-        None => text(lang.texts().x_none),
-    }
-}
 
 /// The grid of the ranked recommendation with every explanation column.
 pub fn grid(run: &Run) -> Grid {
@@ -158,48 +118,4 @@ pub fn render(run: &Run) -> String {
         out.push('\n');
     }
     out
-}
-
-/// A grid for the terminal: numbers right-aligned, the sum row last when it has any text.
-pub fn terminal(g: &Grid) -> String {
-    let mut table = Table::new();
-    table
-        .load_style(super::TABLE_STYLE)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(g.header.clone());
-    let sum = g.sum.iter().any(|c| !c.text.is_empty()).then_some(&g.sum);
-    for row in g.rows.iter().chain(sum) {
-        table.add_row(row.iter().map(|c| c.text.clone()).collect::<Vec<_>>());
-    }
-    for (k, decimals) in g.decimals.iter().enumerate() {
-        if let (Some(_), Some(col)) = (decimals, table.column_mut(k)) {
-            col.set_cell_alignment(CellAlignment::Right);
-        }
-    }
-    table.to_string()
-}
-
-/// "Tilråding for 2027: 4500 personar fordelte på 43 kommunar (sainte-lague)".
-pub fn heading(run: &Run) -> String {
-    let lang = run.lang;
-    let c = &run.criteria;
-    fill(
-        lang.texts().heading,
-        &[
-            ("year", &c.year.to_string()),
-            ("total", &lang.int(c.total)),
-            ("n", &run.data.register.len().to_string()),
-            ("method", &method_text(c)),
-        ],
-    )
-}
-
-/// "sainte-lague", or "sainte-lague 1.4" with a first divisor.
-pub fn method_text(c: &crate::criteria::Criteria) -> String {
-    match c.method {
-        crate::apportion::Method::SainteLague { first_divisor } if first_divisor != crate::apportion::Ratio::ONE => {
-            format!("sainte-lague {first_divisor}")
-        }
-        m => m.name().to_string(),
-    }
 }

@@ -5,7 +5,7 @@ use plotters::coord::types::RangedCoordi32;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{Chart, FAMILY, GRID, INK, PALETTE, err, legend, render, with_source};
+use super::{Chart, Error, FAMILY, GRID, INK, PALETTE, err, legend, render, with_source};
 use crate::explain::Explanation;
 use crate::lang::{Lang, fill};
 use crate::pipeline::Run;
@@ -46,7 +46,7 @@ fn ranked_chart<'a, DB, XS>(
     rows: &[&Explanation],
     lang: Lang,
     x_desc: &str,
-) -> Result<Ranked<'a, DB, XS::CoordDescType>, String>
+) -> Result<Ranked<'a, DB, XS::CoordDescType>, Error>
 where
     DB: DrawingBackend,
     XS: AsRangedCoord<Value = f64>,
@@ -79,7 +79,7 @@ where
 /// (a) The municipalities ranked by recommendation, each bar stacked by criterion
 /// contribution, then the bound adjustment (grey when it adds, red when it takes away) and the
 /// rounding; a black tick marks the recommendation.
-pub fn contributions(run: &Run, source: &str) -> Result<Chart, String> {
+pub fn contributions(run: &Run, source: &str) -> Result<Chart, Error> {
     let lang = run.lang;
     let t = lang.texts();
     let rows = run.ranked();
@@ -100,7 +100,7 @@ pub fn contributions(run: &Run, source: &str) -> Result<Chart, String> {
         "contributions",
         title.clone(),
         (WIDTH, height(n)),
-        |root: &DrawingArea<_, _>| -> Result<(), String> {
+        |root: &DrawingArea<_, _>| -> Result<(), Error> {
             let main = with_source(root, source)?;
             let mut chart = ranked_chart(&main, &title, 0f64..x_max, &rows, lang, t.c_persons)?;
             let bar = |x0: f64, x1: f64, y: i32, style: ShapeStyle| {
@@ -181,7 +181,7 @@ pub fn contributions(run: &Run, source: &str) -> Result<Chart, String> {
 }
 
 /// (b) Recommendation per 1000 inhabitants, ranked, with the county's level as a line.
-pub fn per_1000(run: &Run, source: &str) -> Result<Chart, String> {
+pub fn per_1000(run: &Run, source: &str) -> Result<Chart, Error> {
     let lang = run.lang;
     let t = lang.texts();
     let mut rows = run.ranked();
@@ -195,7 +195,7 @@ pub fn per_1000(run: &Run, source: &str) -> Result<Chart, String> {
         "per-1000",
         title.clone(),
         (WIDTH, height(n)),
-        |root: &DrawingArea<_, _>| -> Result<(), String> {
+        |root: &DrawingArea<_, _>| -> Result<(), Error> {
             let main = with_source(root, source)?;
             let mut chart = ranked_chart(&main, &title, 0f64..x_max, &rows, lang, t.c_per_1000_axis)?;
             chart
@@ -248,7 +248,7 @@ pub fn per_1000(run: &Run, source: &str) -> Result<Chart, String> {
 
 /// (d) This recommendation against IMDi's latest request, the municipality's decision and
 /// what was settled, on a logarithmic scale (Bergen's numbers are a hundred times Modalen's).
-pub fn against_previous(run: &Run, source: &str) -> Result<Option<Chart>, String> {
+pub fn against_previous(run: &Run, source: &str) -> Result<Option<Chart>, Error> {
     let lang = run.lang;
     let t = lang.texts();
     let Some(year) = run.data.catalogue.compare.as_ref().map(|c| c.year) else {
@@ -299,7 +299,7 @@ pub fn against_previous(run: &Run, source: &str) -> Result<Option<Chart>, String
         "against-previous",
         title.clone(),
         (WIDTH, height(n)),
-        |root: &DrawingArea<_, _>| -> Result<(), String> {
+        |root: &DrawingArea<_, _>| -> Result<(), Error> {
             let main = with_source(root, source)?;
             let mut chart = ranked_chart(&main, &title, (lo..hi).log_scale(), &rows, lang, t.c_compare_axis)?;
             let at = |k: usize| SegmentValue::CenterOf((n - 1 - k) as i32);
@@ -348,7 +348,7 @@ fn log_range(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
 
 /// (f) The 90 % interval of each municipality's number over the draws of a robustness run (log
 /// scale), with the median as a tick and the recommendation as a dot.
-pub fn interval(run: &Run, s: &Sensitivity, source: &str) -> Result<Option<Chart>, String> {
+pub fn interval(run: &Run, s: &Sensitivity, source: &str) -> Result<Option<Chart>, Error> {
     let lang = run.lang;
     let t = lang.texts();
     let rows = run.ranked();
@@ -377,7 +377,7 @@ pub fn interval(run: &Run, s: &Sensitivity, source: &str) -> Result<Option<Chart
         "interval",
         title.clone(),
         (WIDTH, height(n)),
-        |root: &DrawingArea<_, _>| -> Result<(), String> {
+        |root: &DrawingArea<_, _>| -> Result<(), Error> {
             let main = with_source(root, source)?;
             let mut chart = ranked_chart(&main, &title, (lo..hi).log_scale(), &rows, lang, t.c_interval_axis)?;
             for (k, r) in found.iter().enumerate() {
@@ -427,7 +427,7 @@ pub fn interval(run: &Run, s: &Sensitivity, source: &str) -> Result<Option<Chart
 
 /// (g) A municipality's number under each criteria file (log scale): one dot per file, joined
 /// by a line, so the distance between the dots is the difference.
-pub fn dumbbell(runs: &[(String, &Run)], source: &str) -> Result<Option<Chart>, String> {
+pub fn dumbbell(runs: &[(String, &Run)], source: &str) -> Result<Option<Chart>, Error> {
     let Some((_, first)) = runs.first() else {
         return Ok(None);
     };
@@ -456,7 +456,7 @@ pub fn dumbbell(runs: &[(String, &Run)], source: &str) -> Result<Option<Chart>, 
         "compare",
         title.clone(),
         (WIDTH, height(n)),
-        |root: &DrawingArea<_, _>| -> Result<(), String> {
+        |root: &DrawingArea<_, _>| -> Result<(), Error> {
             let main = with_source(root, source)?;
             let mut chart = ranked_chart(&main, &title, (lo..hi).log_scale(), &rows, lang, t.c_dumbbell_axis)?;
             let at = |k: usize| SegmentValue::CenterOf((n - 1 - k) as i32);
@@ -495,7 +495,7 @@ pub fn dumbbell(runs: &[(String, &Run)], source: &str) -> Result<Option<Chart>, 
 
 /// (i) A file with several categories: each municipality's number stacked by category, ranked by
 /// the sum.
-pub fn categories(runs: &[Run], source: &str) -> Result<Option<Chart>, String> {
+pub fn categories(runs: &[Run], source: &str) -> Result<Option<Chart>, Error> {
     let Some(first) = runs.first() else {
         return Ok(None);
     };
@@ -521,7 +521,7 @@ pub fn categories(runs: &[Run], source: &str) -> Result<Option<Chart>, String> {
         "categories",
         title.clone(),
         (WIDTH, height(n)),
-        |root: &DrawingArea<_, _>| -> Result<(), String> {
+        |root: &DrawingArea<_, _>| -> Result<(), Error> {
             let main = with_source(root, source)?;
             let mut chart = ranked_chart(&main, &title, 0f64..x_max, &rows, lang, t.c_persons)?;
             for (k, e) in rows.iter().enumerate() {

@@ -5,10 +5,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::map::colour;
-use super::{Chart, FAMILY, INK, MUTED, err, render, with_source};
+use super::{Chart, Error, FAMILY, INK, MUTED, err, render, with_source};
 use crate::lang::fill;
 use crate::pipeline::Run;
-use crate::render::robust::label;
+use crate::render::cells::label;
 use crate::robust::Sensitivity;
 
 const ROW: i32 = 22;
@@ -16,7 +16,7 @@ const NAMES: i32 = 170;
 const COLUMN: i32 = 170;
 const TOP: i32 = 110;
 
-pub fn sobol(run: &Run, s: &Sensitivity, source: &str) -> Result<Option<Chart>, String> {
+pub fn sobol(run: &Run, s: &Sensitivity, source: &str) -> Result<Option<Chart>, Error> {
     let lang = run.lang;
     let t = lang.texts();
     let c = s.criteria.len();
@@ -41,7 +41,7 @@ pub fn sobol(run: &Run, s: &Sensitivity, source: &str) -> Result<Option<Chart>, 
         "sobol",
         title.clone(),
         (width as u32, height as u32),
-        |root: &DrawingArea<_, _>| -> Result<(), String> {
+        |root: &DrawingArea<_, _>| -> Result<(), Error> {
             let main = with_source(root, source)?;
             let centred = |size: i32| {
                 (FAMILY, size)

@@ -6,7 +6,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{Chart, FAMILY, GRID, INK, PALETTE, err, legend, render, with_source};
+use super::{Chart, Error, FAMILY, GRID, INK, PALETTE, err, legend, render, with_source};
 use crate::history::{Figures, Year};
 use crate::lang::{Lang, fill};
 
@@ -22,7 +22,7 @@ fn year_frame<'a, DB: DrawingBackend + 'a>(
     max: f64,
     lang: Lang,
     y_desc: &str,
-) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, String> {
+) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, Error> {
     let mut chart = ChartBuilder::on(area)
         .caption(title, (FAMILY, 22).into_font().color(&INK))
         .margin(16)
@@ -53,7 +53,7 @@ pub fn history(
     years: &[Year],
     pick: &dyn Fn(&Year) -> Figures,
     source: &str,
-) -> Result<Option<Chart>, String> {
+) -> Result<Option<Chart>, Error> {
     let t = lang.texts();
     let points: Vec<(i64, Figures)> = years.iter().map(|y| (y.year, pick(y))).collect();
     let max = points
@@ -78,7 +78,7 @@ pub fn history(
         name,
         title.clone(),
         (WIDTH, HEIGHT),
-        |root: &DrawingArea<_, _>| -> Result<(), String> {
+        |root: &DrawingArea<_, _>| -> Result<(), Error> {
             let main = with_source(root, source)?;
             let mut chart = year_frame(&main, &title, (first, last), max, lang, t.c_persons)?;
             for (label, get, colour) in series {
@@ -135,7 +135,7 @@ pub fn backtest(
     b: &crate::backtest::Backtest,
     file_label: &str,
     source: &str,
-) -> Result<Option<Chart>, String> {
+) -> Result<Option<Chart>, Error> {
     use crate::backtest::Baseline;
     use crate::render::backtest::{baseline_label, target_label};
     let t = lang.texts();
@@ -174,7 +174,7 @@ pub fn backtest(
         "backtest",
         title.clone(),
         (WIDTH, HEIGHT),
-        |root: &DrawingArea<_, _>| -> Result<(), String> {
+        |root: &DrawingArea<_, _>| -> Result<(), Error> {
             let main = with_source(root, source)?;
             let mut chart = year_frame(&main, &title, (first, last), max, lang, &y_desc)?;
             for (k, (label, points)) in baselines.iter().enumerate() {

@@ -8,7 +8,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{Chart, FAMILY, INK, MUTED, err, render, with_source};
+use super::{Chart, Error, FAMILY, INK, MUTED, err, render, with_source};
 use crate::data::map::Shapes;
 use crate::lang::fill;
 use crate::pipeline::Run;
@@ -34,7 +34,7 @@ pub(super) fn colour(t: f64) -> RGBColor {
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
-pub fn per_1000(run: &Run, shapes: &Shapes, source: &str) -> Result<Chart, String> {
+pub fn per_1000(run: &Run, shapes: &Shapes, source: &str) -> Result<Chart, Error> {
     let lang = run.lang;
     let t = lang.texts();
     let title = fill(t.c_map_title, &[("year", &run.criteria.year.to_string())]);
@@ -52,7 +52,7 @@ pub fn per_1000(run: &Run, shapes: &Shapes, source: &str) -> Result<Chart, Strin
     >|
      -> Result<
         (),
-        String,
+        Error,
     > {
         let main = with_source(root, source)?;
         let (w, h) = main.dim_in_pixel();

@@ -17,6 +17,7 @@ use plotters::style::{FontStyle, RGBColor, register_font};
 use crate::data::map::Shapes;
 use crate::lang::fill;
 use crate::pipeline::Run;
+pub use crate::render::cells::Error;
 use crate::robust::Sensitivity;
 
 static FONT: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
@@ -56,11 +57,11 @@ fn font_once() {
 }
 
 /// Any drawing error as text.
-fn err<E: std::fmt::Display>(e: E) -> String {
-    e.to_string()
+fn err<E: std::fmt::Display>(e: E) -> Error {
+    Error::new("a chart", e)
 }
 
-pub(crate) fn encode_png(pixels: &[u8], w: u32, h: u32) -> Result<Vec<u8>, String> {
+pub(crate) fn encode_png(pixels: &[u8], w: u32, h: u32) -> Result<Vec<u8>, Error> {
     use image::ImageEncoder;
     let mut out = Vec::new();
     image::codecs::png::PngEncoder::new(&mut out)
@@ -159,7 +160,7 @@ fn merge_years(cites: &[&str]) -> Vec<String> {
 fn legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
     chart: &mut ChartContext<'a, DB, CT>,
     position: SeriesLabelPosition,
-) -> Result<(), String> {
+) -> Result<(), Error> {
     chart
         .configure_series_labels()
         .position(position)
@@ -174,7 +175,7 @@ fn legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
 fn with_source<DB: DrawingBackend>(
     root: &DrawingArea<DB, plotters::coord::Shift>,
     source: &str,
-) -> Result<DrawingArea<DB, plotters::coord::Shift>, String> {
+) -> Result<DrawingArea<DB, plotters::coord::Shift>, Error> {
     root.fill(&WHITE).map_err(err)?;
     let (_, h) = root.dim_in_pixel();
     let (main, foot) = root.split_vertically(h - 28);
@@ -188,8 +189,9 @@ fn with_source<DB: DrawingBackend>(
 }
 
 /// Every chart of a report; the map only when the data folder has boundaries, the capacity
-/// chart only when it has a capacity column.
-pub fn all(run: &Run, shapes: Option<&Shapes>) -> Result<Vec<Chart>, String> {
+/// chart only when it has a capacity column, the series chart only when there are `years`.
+/// Everything drawn is passed in: charts read no file.
+pub fn all(run: &Run, shapes: Option<&Shapes>, years: &[crate::history::Year]) -> Result<Vec<Chart>, Error> {
     font_once();
     let t = run.lang.texts();
     let source = fill(t.c_source, &[("sources", &sources(run))]);
@@ -203,18 +205,16 @@ pub fn all(run: &Run, shapes: Option<&Shapes>) -> Result<Vec<Chart>, String> {
     if let Some(chart) = scatter::capacity(run, &source)? {
         charts.push(chart);
     }
-    if !run.data.catalogue.history.is_empty() {
-        // The data's years and this run's recommendation: the same on every machine.
-        let years = crate::history::series(&run.data, std::path::Path::new(""), Some(current(run)));
-        if let Some(chart) = lines::history(run.lang, &place(run), "history", &years, &|y| y.county.clone(), &source)? {
-            charts.push(chart);
-        }
+    if !years.is_empty()
+        && let Some(chart) = lines::history(run.lang, &place(run), "history", years, &|y| y.county.clone(), &source)?
+    {
+        charts.push(chart);
     }
     Ok(charts)
 }
 
 /// The charts of a robustness run: the interval chart and the Sobol heat map.
-pub fn sensitivity(run: &Run, s: &Sensitivity) -> Result<Vec<Chart>, String> {
+pub fn sensitivity(run: &Run, s: &Sensitivity) -> Result<Vec<Chart>, Error> {
     font_once();
     let t = run.lang.texts();
     let source = fill(t.c_source, &[("sources", &sources(run))]);
@@ -225,7 +225,7 @@ pub fn sensitivity(run: &Run, s: &Sensitivity) -> Result<Vec<Chart>, String> {
 }
 
 /// The dumbbell chart of a comparison of criteria files (the first run's data and sources).
-pub fn compare(runs: &[(String, &Run)]) -> Result<Option<Chart>, String> {
+pub fn compare(runs: &[(String, &Run)]) -> Result<Option<Chart>, Error> {
     font_once();
     let Some((_, first)) = runs.first() else {
         return Ok(None);
@@ -236,7 +236,7 @@ pub fn compare(runs: &[(String, &Run)]) -> Result<Option<Chart>, String> {
 }
 
 /// The stacked chart of a file with several categories.
-pub fn categories(runs: &[Run]) -> Result<Option<Chart>, String> {
+pub fn categories(runs: &[Run]) -> Result<Option<Chart>, Error> {
     font_once();
     let Some(first) = runs.first() else {
         return Ok(None);
@@ -252,7 +252,7 @@ pub fn backtest(
     criteria: &crate::criteria::Criteria,
     data: &crate::data::Dataset,
     b: &crate::backtest::Backtest,
-) -> Result<Option<Chart>, String> {
+) -> Result<Option<Chart>, Error> {
     font_once();
     let t = lang.texts();
     let source = fill(t.c_source, &[("sources", &sources_of(criteria, data, true))]);
@@ -282,11 +282,7 @@ pub fn place(run: &Run) -> String {
 }
 
 /// The series chart for the county (`None`) or one municipality (its index in the register).
-pub fn history(
-    run: &Run,
-    years: &[crate::history::Year],
-    municipality: Option<usize>,
-) -> Result<Option<Chart>, String> {
+pub fn history(run: &Run, years: &[crate::history::Year], municipality: Option<usize>) -> Result<Option<Chart>, Error> {
     font_once();
     let t = run.lang.texts();
     let source = fill(t.c_source, &[("sources", &sources(run))]);

@@ -3,7 +3,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{Chart, FAMILY, GRID, INK, MUTED, PALETTE, err, legend, render, with_source};
+use super::{Chart, Error, FAMILY, GRID, INK, MUTED, PALETTE, err, legend, render, with_source};
 use crate::lang::fill;
 use crate::pipeline::Run;
 
@@ -12,7 +12,7 @@ const LABELLED: usize = 8;
 
 /// Declared capacity against the recommendation, both on log scales, with the line where they
 /// are equal; the municipalities furthest from it are named. `None` without a capacity column.
-pub fn capacity(run: &Run, source: &str) -> Result<Option<Chart>, String> {
+pub fn capacity(run: &Run, source: &str) -> Result<Option<Chart>, Error> {
     let lang = run.lang;
     let t = lang.texts();
     let cat = &run.data.catalogue;
@@ -54,7 +54,7 @@ pub fn capacity(run: &Run, source: &str) -> Result<Option<Chart>, String> {
         "capacity",
         title.clone(),
         (1000, 820),
-        |root: &DrawingArea<_, _>| -> Result<(), String> {
+        |root: &DrawingArea<_, _>| -> Result<(), Error> {
             let main = with_source(root, source)?;
             let mut chart = ChartBuilder::on(&main)
                 .caption(&title, (FAMILY, 24).into_font().color(&INK))
