@@ -27,7 +27,7 @@ fn opts(fit: bool) -> Options {
 fn bench(bencher: divan::Bencher, criteria: &str, county: Option<&str>, fit: bool) {
     let mut source = Source::new(&root().join(criteria), &root().join("data"));
     source.county = county.map(String::from);
-    let (criteria, data) = pipeline::load_with(&source, &[]).unwrap();
+    let (criteria, data) = pipeline::load(&source, &[]).unwrap();
     bencher.bench(|| divan::black_box(run(&criteria, &data, None, &opts(fit)).unwrap().years.len()));
 }
 

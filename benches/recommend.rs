@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use busetting::apportion::{Method, Problem, Ratio, apportion};
 use busetting::lang::Lang;
+use busetting::pipeline::Source;
 
 fn main() {
     divan::main();
@@ -17,7 +18,11 @@ fn root() -> PathBuf {
 /// Load, validate, share, bound, allocate and explain, on the shipped data and default criteria.
 #[divan::bench(sample_count = 20)]
 fn pipeline_vestland_default() -> usize {
-    let run = busetting::pipeline::run(&root().join("criteria/default.toml"), &root().join("data"), Lang::Nn).unwrap();
+    let run = busetting::pipeline::run(
+        &Source::new(&root().join("criteria/default.toml"), &root().join("data")),
+        Lang::Nn,
+    )
+    .unwrap();
     divan::black_box(run.explanations.len())
 }
 
@@ -30,7 +35,7 @@ fn pipeline_vestland_largest_remainder() -> usize {
         .replace("method = \"sainte-lague\"", "method = \"largest-remainder\"");
     let path = dir.path().join("lr.toml");
     fs_err::write(&path, text).unwrap();
-    let run = busetting::pipeline::run(&path, &root().join("data"), Lang::Nn).unwrap();
+    let run = busetting::pipeline::run(&Source::new(&path, &root().join("data")), Lang::Nn).unwrap();
     divan::black_box(run.explanations.len())
 }
 

@@ -17,7 +17,7 @@ fn run(county: Option<&str>) -> Run {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut source = Source::new(&root.join("criteria/default.toml"), &root.join("data"));
     source.county = county.map(String::from);
-    pipeline::run_with(&source, Lang::Nn).unwrap()
+    pipeline::run(&source, Lang::Nn).unwrap()
 }
 
 fn settings(noise: f64) -> Settings {

@@ -86,12 +86,12 @@ fn criteria_text(path: &Path) -> Result<crate::diag::SourceFile, Diags> {
 }
 
 /// Reads a criteria file and checks its form.
-pub fn read_criteria(path: &Path) -> Result<Criteria, Diags> {
+fn read_criteria(path: &Path) -> Result<Criteria, Diags> {
     criteria_text(path).and_then(criteria::parse)
 }
 
 /// Reads every category of a criteria file (one for a file without categories).
-pub fn read_all(path: &Path) -> Result<Vec<Criteria>, Diags> {
+fn read_all(path: &Path) -> Result<Vec<Criteria>, Diags> {
     criteria_text(path).and_then(criteria::parse_all)
 }
 
@@ -121,12 +121,6 @@ fn read_selected(source: &Source) -> Result<Criteria, Diags> {
                 }),
             )
         })
-}
-
-/// Reads and checks the criteria file and the data it needs, reporting every problem of both:
-/// the file's form, its fit to the catalogue, and the indicator tables.
-pub fn load(criteria_path: &Path, data_dir: &Path) -> Result<(Criteria, Dataset), Diags> {
-    load_with(&Source::new(criteria_path, data_dir), &[])
 }
 
 /// The municipalities a run covers: `--county`, else the criteria file's county.
@@ -179,35 +173,63 @@ fn total(source: &Source, file_county: &str, criteria: &mut Criteria, data: &Dat
     Ok(())
 }
 
-/// As [`load`], with the command line's overrides, also loading the indicators named in
-/// `extra` (a calibration target, say).
-pub fn load_with(source: &Source, extra: &[&str]) -> Result<(Criteria, Dataset), Diags> {
-    load_parsed(source, read_selected(source), extra)
+/// Reads and checks the criteria file (the category chosen with `--category`, if any) and the
+/// data it needs, with the command line's overrides, also loading the indicators named in
+/// `extra` (a calibration target, say). Every problem of both is reported: the file's form, its
+/// fit to the catalogue, and the indicator tables.
+pub fn load(source: &Source, extra: &[&str]) -> Result<(Criteria, Dataset), Diags> {
+    let parsed = read_selected(source).map(|c| vec![c]);
+    let mut loaded = load_each(source, parsed, extra)?;
+    Ok(loaded.remove(0))
 }
 
-fn load_parsed(source: &Source, parsed: Result<Criteria, Diags>, extra: &[&str]) -> Result<(Criteria, Dataset), Diags> {
+/// Every category of the criteria file (one for a file without categories) with its data. The
+/// data folder is opened and read once for them all.
+pub fn load_all(source: &Source) -> Result<Vec<(Criteria, Dataset)>, Diags> {
+    load_each(source, read_all(&source.criteria), &[])
+}
+
+fn load_each(
+    source: &Source,
+    parsed: Result<Vec<Criteria>, Diags>,
+    extra: &[&str],
+) -> Result<Vec<(Criteria, Dataset)>, Diags> {
     let folder = data::open(&source.data);
     let mut diags = Diags::default();
     match (parsed, folder) {
-        (Ok(mut criteria), Ok(mut folder)) => {
-            let file_county = criteria.county.clone();
-            select(source, &mut criteria, &mut folder)?;
-            if let Err(e) = criteria.check_against(&folder.catalogue, &folder.register) {
-                diags.extend(e);
-            }
-            let mut wanted = criteria.columns();
-            wanted.extend(
-                extra
-                    .iter()
-                    .copied()
-                    .filter(|e| folder.catalogue.indicator(e).is_some()),
-            );
-            let loaded = folder.load(&wanted);
-            match loaded {
-                Ok(data) if !diags.has_errors() => {
-                    total(source, &file_county, &mut criteria, &data)?;
-                    Ok((criteria, data))
+        (Ok(all), Ok(mut folder)) => {
+            let mut checked = Vec::new();
+            let mut wanted: Vec<String> = Vec::new();
+            for mut criteria in all {
+                let file_county = criteria.county.clone();
+                select(source, &mut criteria, &mut folder)?;
+                if let Err(e) = criteria.check_against(&folder.catalogue, &folder.register) {
+                    diags.extend(e);
                 }
+                for c in criteria.columns() {
+                    if !wanted.iter().any(|w| w == c) {
+                        wanted.push(c.to_string());
+                    }
+                }
+                checked.push((criteria, file_county));
+            }
+            for e in extra {
+                if folder.catalogue.indicator(e).is_some() && !wanted.iter().any(|w| w == e) {
+                    wanted.push(e.to_string());
+                }
+            }
+            let refs: Vec<&str> = wanted.iter().map(String::as_str).collect();
+            match folder.load(&refs) {
+                Ok(data) if !diags.has_errors() => checked
+                    .into_iter()
+                    .map(|(mut criteria, file_county)| {
+                        total(source, &file_county, &mut criteria, &data)?;
+                        let mut own = criteria.columns();
+                        own.extend(extra.iter().copied());
+                        let data = data.narrowed(&own);
+                        Ok((criteria, data))
+                    })
+                    .collect(),
                 Ok(_) => Err(diags),
                 Err(e) => {
                     diags.extend(e);
@@ -236,7 +258,7 @@ fn load_parsed(source: &Source, parsed: Result<Criteria, Diags>, extra: &[&str])
 }
 
 /// The population column, complete and positive.
-pub fn population(criteria: &Criteria, data: &Dataset) -> Result<Vec<f64>, Diags> {
+pub(crate) fn population(criteria: &Criteria, data: &Dataset) -> Result<Vec<f64>, Diags> {
     let values = data.table.get(&criteria.population_column).unwrap_or(&[]);
     let bad: Vec<String> = values
         .iter()
@@ -268,10 +290,11 @@ pub fn population(criteria: &Criteria, data: &Dataset) -> Result<Vec<f64>, Diags
 /// reading any indicator.
 pub fn check_form(criteria_path: &Path, data_dir: &Path) -> Result<(), Diags> {
     let mut diags = Diags::default();
-    for mut criteria in read_all(criteria_path)? {
-        let Ok(mut folder) = data::open(data_dir) else {
-            return Ok(());
-        };
+    let all = read_all(criteria_path)?;
+    let Ok(mut folder) = data::open(data_dir) else {
+        return Ok(());
+    };
+    for mut criteria in all {
         select(&Source::new(criteria_path, data_dir), &mut criteria, &mut folder)?;
         if let Err(e) = criteria.check_against(&folder.catalogue, &folder.register) {
             diags.extend(e);
@@ -300,14 +323,9 @@ pub fn prepare(criteria: &Criteria, data: &Dataset) -> Result<(Vec<f64>, Shares,
     }
 }
 
-/// Runs the whole pipeline on a criteria file and a data folder as they are.
-pub fn run(criteria_path: &Path, data_dir: &Path, lang: Lang) -> Result<Run, Diags> {
-    run_with(&Source::new(criteria_path, data_dir), lang)
-}
-
 /// Runs the whole pipeline with the command line's overrides.
-pub fn run_with(source: &Source, lang: Lang) -> Result<Run, Diags> {
-    let (criteria, data) = load_with(source, &[])?;
+pub fn run(source: &Source, lang: Lang) -> Result<Run, Diags> {
+    let (criteria, data) = load(source, &[])?;
     finish(source, criteria, data, lang)
 }
 
@@ -315,7 +333,7 @@ pub fn run_with(source: &Source, lang: Lang) -> Result<Run, Diags> {
 /// the problems of all of them.
 pub fn run_all(source: &Source, lang: Lang) -> Result<Vec<Run>, Diags> {
     if source.category.is_some() {
-        return run_with(source, lang).map(|r| vec![r]);
+        return run(source, lang).map(|r| vec![r]);
     }
     load_all(source)?
         .into_iter()
@@ -323,17 +341,27 @@ pub fn run_all(source: &Source, lang: Lang) -> Result<Vec<Run>, Diags> {
         .collect::<Result<Vec<Run>, Diags>>()
 }
 
-/// Reads every category of the criteria file with its data, reporting the problems of all.
-pub fn load_all(source: &Source) -> Result<Vec<(Criteria, Dataset)>, Diags> {
-    let mut diags = Diags::default();
-    let mut out = Vec::new();
-    for criteria in read_all(&source.criteria)? {
-        match load_parsed(source, Ok(criteria), &[]) {
-            Ok(x) => out.push(x),
-            Err(e) => diags.extend(e),
-        }
+/// Runs a criteria file already read (`criteria`, as [`criteria::parse`] gives it) on data
+/// already loaded: the file is checked against `data` here, as [`run`] would. For a caller that
+/// keeps the data and runs many variants of a file (the planners' page); `data` must hold every
+/// indicator the file reads.
+pub fn run_on(source: &Source, mut criteria: Criteria, data: Dataset, lang: Lang) -> Result<Run, Diags> {
+    let file_county = criteria.county.clone();
+    if source.county.is_some() {
+        criteria.county = data.register.county.clone().unwrap_or_else(|| "all".to_string());
     }
-    if diags.has_errors() { Err(diags) } else { Ok(out) }
+    criteria.check_against(&data.catalogue, &data.register)?;
+    if let Some(missing) = criteria.columns().into_iter().find(|c| data.table.get(c).is_none()) {
+        return Err(Diags::from(
+            Diag::error(
+                "data::not-loaded",
+                format!("the indicator `{missing}` was not loaded with the data"),
+            )
+            .help("reload the data"),
+        ));
+    }
+    total(source, &file_county, &mut criteria, &data)?;
+    finish(source, criteria, data, lang)
 }
 
 fn finish(source: &Source, criteria: Criteria, data: Dataset, lang: Lang) -> Result<Run, Diags> {

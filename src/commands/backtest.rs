@@ -48,7 +48,7 @@ pub fn run(args: &BacktestArgs, lang: Lang) -> Result<Output, Failure> {
         )));
     }
     let source: pipeline::Source = (&args.inputs).into();
-    let (criteria, data) = pipeline::load_with(&source, &[])?;
+    let (criteria, data) = pipeline::load(&source, &[])?;
     if let Some(category) = &criteria.category {
         return Err(Failure::Usage(Diags::from(
             Diag::error(
@@ -74,7 +74,7 @@ pub fn run(args: &BacktestArgs, lang: Lang) -> Result<Output, Failure> {
         Some(county) => {
             let mut other = source.clone();
             other.county = Some(county.clone());
-            let loaded = pipeline::load_with(&other, &[]).map_err(|d| {
+            let loaded = pipeline::load(&other, &[]).map_err(|d| {
                 let mut all = Diags::from(
                     Diag::error(
                         "usage::fit-on",

@@ -55,7 +55,7 @@ fn rewritten(criteria: &Criteria, weights: &[String], header: &str) -> String {
 pub fn run(args: &CalibrateArgs, lang: Lang) -> Result<Output, Failure> {
     let t = lang.texts();
     let target = args.target.as_str();
-    let (criteria, data) = pipeline::load_with(&(&args.inputs).into(), &[target])?;
+    let (criteria, data) = pipeline::load(&(&args.inputs).into(), &[target])?;
     let Some(def) = data.catalogue.indicator(target) else {
         let names: Vec<&str> = data.catalogue.indicators.iter().map(|i| i.name.as_str()).collect();
         let mut d = Diag::error(

@@ -214,7 +214,7 @@ pub fn run(args: &CompareArgs, lang: Lang) -> Result<Output, Failure> {
     let mut diags = Diags::default();
     let mut loaded = Vec::new();
     for f in &args.files {
-        match pipeline::run(f, &args.data, lang) {
+        match pipeline::run(&pipeline::Source::new(f, &args.data), lang) {
             Ok(r) => loaded.push(r),
             Err(d) => diags.extend(d),
         }

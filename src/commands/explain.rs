@@ -5,7 +5,7 @@ use crate::lang::Lang;
 use crate::{pipeline, render, suggest};
 
 pub fn run(args: &ExplainArgs, lang: Lang) -> Result<Output, Failure> {
-    let run = pipeline::run_with(&(&args.inputs).into(), lang)?;
+    let run = pipeline::run(&(&args.inputs).into(), lang)?;
     let register = &run.data.register;
     let i = register.find(&args.kommune).map_err(|close| {
         let d = Diag::error(

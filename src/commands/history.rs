@@ -97,7 +97,7 @@ fn csv(run: &Run, years: &[Year]) -> Result<Vec<u8>, crate::render::cells::Error
 }
 
 pub fn run(args: &HistoryArgs, lang: Lang) -> Result<Output, Failure> {
-    let run = pipeline::run_with(&(&args.inputs).into(), lang)?;
+    let run = pipeline::run(&(&args.inputs).into(), lang)?;
     let t = lang.texts();
     let municipality = match &args.kommune {
         None => None,

@@ -62,7 +62,7 @@ pub fn settings(args: &SensitivityArgs, file: &crate::criteria::SensitivityDefau
 }
 
 pub fn run(args: &SensitivityArgs, lang: Lang) -> Result<Output, Failure> {
-    let run = pipeline::run_with(&(&args.inputs).into(), lang)?;
+    let run = pipeline::run(&(&args.inputs).into(), lang)?;
     let settings = settings(args, &run.criteria.sensitivity)?;
     let bar = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(settings.draws);

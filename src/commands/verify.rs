@@ -56,7 +56,7 @@ fn verify_one(dir: &Path, lang: Lang) -> Result<String, Diags> {
             ));
         }
     }
-    let run = pipeline::run_with(&recorded.source(), lang).map_err(|mut d| {
+    let run = pipeline::run(&recorded.source(), lang).map_err(|mut d| {
         d.push(Diag::error(
             "verify::rerun",
             format!("{shown}: the inputs it names cannot be run again (above)"),

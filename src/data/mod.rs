@@ -55,6 +55,7 @@ pub struct Input {
 }
 
 /// Everything read from the data folder.
+#[derive(Clone, Debug)]
 pub struct Dataset {
     pub dir: PathBuf,
     pub catalogue: Catalogue,
@@ -62,6 +63,43 @@ pub struct Dataset {
     pub table: IndicatorTable,
     /// The files read, catalogue and register first.
     pub inputs: Vec<Input>,
+}
+
+impl Dataset {
+    /// The same data as a run reading only `wanted` would have loaded it: those indicators, and
+    /// the record of the files read names only theirs (the folder is read once for several
+    /// categories).
+    pub fn narrowed(&self, wanted: &[&str]) -> Dataset {
+        let files = |defs: Vec<&IndicatorDef>| -> Vec<String> {
+            defs.iter().map(|d| shown(&self.dir, &d.file.value)).collect()
+        };
+        let needed = needed(&self.catalogue, wanted);
+        let names: Vec<&str> = needed.iter().map(|d| d.name.as_str()).collect();
+        let all = files(self.catalogue.indicators.iter().collect());
+        let read = files(needed);
+        let mut out = self.clone();
+        out.inputs.retain(|i| !all.contains(&i.name) || read.contains(&i.name));
+        out.table.columns.retain(|(name, _)| names.contains(&name.as_str()));
+        out
+    }
+}
+
+/// What to read for `wanted`: those indicators, the comparison columns, and what they divide by.
+fn needed<'a>(catalogue: &'a Catalogue, wanted: &[&str]) -> Vec<&'a IndicatorDef> {
+    let mut compare_names: Vec<&str> = catalogue.compare.iter().flat_map(Compare::names).collect();
+    compare_names.extend(catalogue.history.iter().flat_map(HistoryYear::names));
+    let used = |name: &str| wanted.contains(&name) || compare_names.contains(&name);
+    catalogue
+        .indicators
+        .iter()
+        .filter(|ind| {
+            used(&ind.name)
+                || catalogue
+                    .indicators
+                    .iter()
+                    .any(|other| other.per_1000_of.as_ref().is_some_and(|p| p.value == ind.name) && used(&other.name))
+        })
+        .collect()
 }
 
 fn shown(dir: &Path, file: &str) -> String {
@@ -238,20 +276,7 @@ impl Folder {
         let dir = dir.as_path();
         let mut diags = Diags::default();
 
-        // What to read: the wanted indicators, the comparison columns, and what they divide by.
-        let mut compare_names: Vec<&str> = catalogue.compare.iter().flat_map(Compare::names).collect();
-        compare_names.extend(catalogue.history.iter().flat_map(HistoryYear::names));
-        let used = |name: &str| wanted.contains(&name) || compare_names.contains(&name);
-        let needed: Vec<&IndicatorDef> = catalogue
-            .indicators
-            .iter()
-            .filter(|ind| {
-                used(&ind.name)
-                    || catalogue.indicators.iter().any(|other| {
-                        other.per_1000_of.as_ref().is_some_and(|p| p.value == ind.name) && used(&other.name)
-                    })
-            })
-            .collect();
+        let needed = needed(&catalogue, wanted);
 
         let mut files: BTreeMap<String, Option<CsvFile>> = BTreeMap::new();
         let mut parts: Vec<(&IndicatorDef, DataFrame)> = Vec::new();

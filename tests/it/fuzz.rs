@@ -84,8 +84,8 @@ proptest! {
         fs_err::write(&good, default_criteria()).unwrap();
         let bad = dir.path().join("bad.toml");
         fs_err::write(&bad, &criteria).unwrap();
-        let _ = busetting::pipeline::run(&good, &data, busetting::lang::Lang::Nn);
-        let _ = busetting::pipeline::run(&bad, &root().join("data"), busetting::lang::Lang::En);
+        let _ = busetting::pipeline::run(&busetting::pipeline::Source::new(&good, &data), busetting::lang::Lang::Nn);
+        let _ = busetting::pipeline::run(&busetting::pipeline::Source::new(&bad, &root().join("data")), busetting::lang::Lang::En);
     }
 }
 

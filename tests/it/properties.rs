@@ -206,7 +206,10 @@ mod pipeline {
             write_data(dir.path(), &rows);
             let path = dir.path().join("criteria.toml");
             fs_err::write(&path, &criteria).unwrap();
-            let run = busetting::pipeline::run(&path, dir.path(), busetting::lang::Lang::Nn);
+            let run = busetting::pipeline::run(
+                &busetting::pipeline::Source::new(&path, dir.path()),
+                busetting::lang::Lang::Nn,
+            );
             // Some random bounds are infeasible; those must be reported, not panic.
             let Ok(run) = run else { return Ok(()) };
             feasible.set(feasible.get() + 1);
@@ -227,7 +230,11 @@ mod pipeline {
                 }
             }
             // Deterministic: the same inputs give the same bytes.
-            let again = busetting::pipeline::run(&path, dir.path(), busetting::lang::Lang::Nn).unwrap();
+            let again = busetting::pipeline::run(
+                &busetting::pipeline::Source::new(&path, dir.path()),
+                busetting::lang::Lang::Nn,
+            )
+            .unwrap();
             prop_assert_eq!(
                 busetting::render::json::render(&run).unwrap(),
                 busetting::render::json::render(&again).unwrap()
