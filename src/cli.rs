@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::apportion::Method;
 use crate::lang::Lang;
 
 #[derive(Debug, Parser)]
@@ -156,20 +157,19 @@ pub struct CheckArgs {
     pub data: PathBuf,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum MethodArg {
-    SainteLague,
-    Dhondt,
-    HuntingtonHill,
-    Adams,
-    LargestRemainder,
+/// A method named as in criteria files: the possible values are the method table's names.
+fn method_parser() -> impl clap::builder::TypedValueParser<Value = Method> {
+    use crate::names::Named;
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Method::names())
+        .try_map(|name: String| Method::from_name(&name).ok_or("not a method"))
 }
 
 #[derive(Debug, Args)]
 pub struct ApportionArgs {
     /// The apportionment method.
-    #[arg(long, value_enum)]
-    pub method: MethodArg,
+    #[arg(long, value_parser = method_parser())]
+    pub method: Method,
 
     /// The number of seats (units) to apportion, 0 to 10 000 000.
     #[arg(long, value_parser = clap::value_parser!(u64).range(0..=crate::criteria::MAX_TOTAL))]

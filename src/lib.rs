@@ -47,6 +47,7 @@ pub mod history;
 pub mod import;
 pub mod lang;
 pub mod manifest;
+pub mod names;
 pub mod output;
 pub mod pipeline;
 pub mod render;

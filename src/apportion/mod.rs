@@ -99,39 +99,6 @@ impl Method {
         Method::LargestRemainder,
     ];
 
-    /// Every method's name as written in criteria files and on the command line.
-    pub const NAMES: [&'static str; 5] = [
-        "sainte-lague",
-        "dhondt",
-        "huntington-hill",
-        "adams",
-        "largest-remainder",
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Method::SainteLague { .. } => "sainte-lague",
-            Method::DHondt => "dhondt",
-            Method::HuntingtonHill => "huntington-hill",
-            Method::Adams => "adams",
-            Method::LargestRemainder => "largest-remainder",
-        }
-    }
-
-    /// The method of that name with default parameters.
-    pub fn from_name(name: &str) -> Option<Method> {
-        Some(match name {
-            "sainte-lague" => Method::SainteLague {
-                first_divisor: Ratio::ONE,
-            },
-            "dhondt" => Method::DHondt,
-            "huntington-hill" => Method::HuntingtonHill,
-            "adams" => Method::Adams,
-            "largest-remainder" => Method::LargestRemainder,
-            _ => return None,
-        })
-    }
-
     pub fn is_divisor_method(self) -> bool {
         self != Method::LargestRemainder
     }
@@ -154,6 +121,21 @@ impl Method {
             Method::Adams | Method::LargestRemainder => Divisor::whole(held),
         }
     }
+}
+
+impl crate::names::Named for Method {
+    const TABLE: &'static [(Self, &'static str)] = &[
+        (
+            Method::SainteLague {
+                first_divisor: Ratio::ONE,
+            },
+            "sainte-lague",
+        ),
+        (Method::DHondt, "dhondt"),
+        (Method::HuntingtonHill, "huntington-hill"),
+        (Method::Adams, "adams"),
+        (Method::LargestRemainder, "largest-remainder"),
+    ];
 }
 
 /// One apportionment: weights (any non-negative scale), integer bounds and the number of units.

@@ -1,7 +1,8 @@
+use crate::names::Named;
 use std::io::Read;
 
 use crate::apportion::{self, ApportionError, Method, Problem, Ratio, TieRule};
-use crate::cli::{ApportionArgs, MethodArg};
+use crate::cli::ApportionArgs;
 use crate::commands::{Failure, Output};
 use crate::data::csvfile::{CsvFile, io_reason, parse_number};
 use crate::diag::{Diag, Diags};
@@ -22,14 +23,9 @@ fn method(args: &ApportionArgs) -> Result<Method, Failure> {
             }
         },
     };
-    let m = match args.method {
-        MethodArg::SainteLague => Method::SainteLague {
-            first_divisor: first.unwrap_or(Ratio::ONE),
-        },
-        MethodArg::Dhondt => Method::DHondt,
-        MethodArg::HuntingtonHill => Method::HuntingtonHill,
-        MethodArg::Adams => Method::Adams,
-        MethodArg::LargestRemainder => Method::LargestRemainder,
+    let m = match (args.method, first) {
+        (Method::SainteLague { .. }, Some(first_divisor)) => Method::SainteLague { first_divisor },
+        (m, _) => m,
     };
     if first.is_some() && !matches!(m, Method::SainteLague { .. }) {
         return Err(Failure::Usage(Diags::from(

@@ -5,6 +5,7 @@ use crate::commands::{Failure, Output};
 use crate::data;
 use crate::diag::Diags;
 use crate::lang::{Lang, fill};
+use crate::names::Named;
 use crate::pipeline;
 
 /// Checks the data folder (every indicator of the catalogue, including those no criteria file

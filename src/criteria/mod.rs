@@ -10,6 +10,7 @@ use std::ops::Range;
 use crate::apportion::Method;
 use crate::data::Series;
 use crate::diag::SourceFile;
+pub use crate::names::Named;
 use crate::tomlread::At;
 
 mod check;
@@ -30,16 +31,12 @@ pub enum Basis {
     PopulationWeighted,
 }
 
-impl Basis {
-    const NAMES: [&'static str; 3] = ["share", "equal", "population-weighted"];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Basis::Share => "share",
-            Basis::Equal => "equal",
-            Basis::PopulationWeighted => "population-weighted",
-        }
-    }
+impl Named for Basis {
+    const TABLE: &'static [(Self, &'static str)] = &[
+        (Basis::Share, "share"),
+        (Basis::Equal, "equal"),
+        (Basis::PopulationWeighted, "population-weighted"),
+    ];
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -51,6 +48,10 @@ pub enum Direction {
     Less,
 }
 
+impl Named for Direction {
+    const TABLE: &'static [(Self, &'static str)] = &[(Direction::More, "more"), (Direction::Less, "less")];
+}
+
 /// How a population-weighted criterion scales a rate against the county (docs/model.md §2).
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 #[serde(rename_all = "kebab-case", tag = "kind")]
@@ -59,6 +60,13 @@ pub enum Scale {
     RatioToMean,
     /// `g` runs linearly from `floor` (worst municipality) to 1 (best).
     MinMax { floor: f64 },
+}
+
+impl Named for Scale {
+    const TABLE: &'static [(Self, &'static str)] = &[
+        (Scale::RatioToMean, "ratio-to-mean"),
+        (Scale::MinMax { floor: 0.5 }, "min-max"),
+    ];
 }
 
 /// What to do with a blank or suppressed cell.
@@ -74,16 +82,12 @@ pub enum Missing {
     Zero,
 }
 
-impl Missing {
-    const NAMES: [&'static str; 3] = ["error", "county-mean", "zero"];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Missing::Error => "error",
-            Missing::CountyMean => "county-mean",
-            Missing::Zero => "zero",
-        }
-    }
+impl Named for Missing {
+    const TABLE: &'static [(Self, &'static str)] = &[
+        (Missing::Error, "error"),
+        (Missing::CountyMean, "county-mean"),
+        (Missing::Zero, "zero"),
+    ];
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -12,7 +12,7 @@ fn one_of<T: Copy>(
     diags: &mut Diags,
     key: &str,
     value: Option<At<String>>,
-    names: &[&'static str],
+    names: &[&str],
     pick: impl Fn(&str) -> Option<T>,
 ) -> Option<T> {
     let v = value?;
@@ -107,7 +107,7 @@ pub fn parse_all(file: SourceFile) -> Result<Vec<Criteria>, Diags> {
         None => Some(Method::SainteLague {
             first_divisor: Ratio::ONE,
         }),
-        some => one_of(&root, &mut diags, "method", some, &Method::NAMES, Method::from_name),
+        some => one_of(&root, &mut diags, "method", some, &Method::names(), Method::from_name),
     };
     if let Some(fd) = root.number(&mut diags, "first-divisor") {
         let (value, text) = &fd.value;
@@ -363,12 +363,7 @@ fn criterion(mut t: Table, diags: &mut Diags) -> Option<Criterion> {
         "add basis = \"share\", \"equal\" or \"population-weighted\"",
         Table::string,
     );
-    let basis = one_of(&t, diags, "basis", basis_text, &Basis::NAMES, |s| match s {
-        "share" => Some(Basis::Share),
-        "equal" => Some(Basis::Equal),
-        "population-weighted" => Some(Basis::PopulationWeighted),
-        _ => None,
-    });
+    let basis = one_of(&t, diags, "basis", basis_text, &Basis::names(), Basis::from_name);
     let column = t.string(diags, "column");
     let weight = t.require(
         diags,
@@ -392,22 +387,14 @@ fn criterion(mut t: Table, diags: &mut Diags) -> Option<Criterion> {
     let direction_span = direction_text.as_ref().map(|d| d.span.clone());
     let direction = match direction_text {
         None => Some(Direction::More),
-        some => one_of(&t, diags, "direction", some, &["more", "less"], |s| match s {
-            "more" => Some(Direction::More),
-            "less" => Some(Direction::Less),
-            _ => None,
-        }),
+        some => one_of(&t, diags, "direction", some, &Direction::names(), Direction::from_name),
     };
     let scale_text = t.string(diags, "scale");
     let scale_span = scale_text.as_ref().map(|s| s.span.clone());
     let floor = t.number(diags, "floor");
     let scale = match scale_text {
         None => Some(Scale::RatioToMean),
-        some => one_of(&t, diags, "scale", some, &["ratio-to-mean", "min-max"], |s| match s {
-            "ratio-to-mean" => Some(Scale::RatioToMean),
-            "min-max" => Some(Scale::MinMax { floor: 0.5 }),
-            _ => None,
-        }),
+        some => one_of(&t, diags, "scale", some, &Scale::names(), Scale::from_name),
     };
     let scale = match (scale, &floor) {
         (Some(Scale::MinMax { .. }), Some(f)) => {
@@ -439,12 +426,7 @@ fn criterion(mut t: Table, diags: &mut Diags) -> Option<Criterion> {
     let missing_text = t.string(diags, "missing");
     let missing = match missing_text {
         None => Some(Missing::Error),
-        some => one_of(&t, diags, "missing", some, &Missing::NAMES, |s| match s {
-            "error" => Some(Missing::Error),
-            "county-mean" => Some(Missing::CountyMean),
-            "zero" => Some(Missing::Zero),
-            _ => None,
-        }),
+        some => one_of(&t, diags, "missing", some, &Missing::names(), Missing::from_name),
     };
     let lag = t.integer(diags, "lag");
     let years = t.integer(diags, "years");

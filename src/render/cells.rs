@@ -2,6 +2,7 @@
 //! text of a bound and of the notes under a table, and text made safe for a Markdown cell. The
 //! renderers build on this module; it uses none of them.
 
+use crate::names::Named;
 use comfy_table::{CellAlignment, ContentArrangement, LineStyle, Table, TableStyle};
 
 use crate::allocate::Acting;

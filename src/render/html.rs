@@ -3,6 +3,7 @@
 //! municipality's explanation, the data provenance and the run's inputs with their SHA-256.
 //! Every text from the data and the criteria file is HTML-escaped by the template engine.
 
+use crate::names::Named;
 use std::collections::BTreeMap;
 
 use minijinja::value::Serde;

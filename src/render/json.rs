@@ -1,6 +1,7 @@
 //! `recommendation.json`: the whole run with every explanation field, for other programs and
 //! for the record.
 
+use crate::names::Named;
 use serde::Serialize;
 
 use crate::apportion::TieRule;
