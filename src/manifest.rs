@@ -61,6 +61,49 @@ pub struct Number {
     pub recommendation: u64,
 }
 
+/// The manifest at the top of a set with categories: the categories, each in its own folder
+/// with its own manifest, and the fingerprints of the files beside them (the combined table,
+/// and in a report the Markdown and the chart). `verify` checks the categories and these.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SetManifest {
+    pub tool: String,
+    pub version: String,
+    /// The category ids, each a folder beside this file.
+    pub categories: Vec<String>,
+    pub outputs: Vec<InputFile>,
+}
+
+impl SetManifest {
+    /// The manifest of a folder, when it is the top of a set with categories.
+    pub fn read(dir: &std::path::Path) -> Option<SetManifest> {
+        let bytes = crate::data::csvfile::read_bounded(&dir.join(FILE)).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+}
+
+/// The files at the top of a set with categories, with the manifest that fingerprints them.
+pub fn seal_set(
+    mut files: Vec<(String, Vec<u8>)>,
+    categories: Vec<String>,
+) -> Result<Vec<(String, Vec<u8>)>, crate::render::Error> {
+    let mut outputs: Vec<InputFile> = files
+        .iter()
+        .map(|(name, bytes)| InputFile {
+            name: name.clone(),
+            sha256: sha256_bytes(bytes),
+        })
+        .collect();
+    outputs.sort_by(|a, b| a.name.cmp(&b.name));
+    let manifest = SetManifest {
+        tool: env!("CARGO_PKG_NAME").to_string(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        categories,
+        outputs,
+    };
+    files.push((FILE.to_string(), crate::render::cells::json_bytes(FILE, &manifest)?));
+    Ok(files)
+}
+
 /// What made a set of results, and the numbers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
@@ -168,9 +211,16 @@ pub const MAX_OUTPUT_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Compares the files of a set in `dir` with `fresh` (the same set rendered again) and with the
 /// fingerprints `recorded` in its manifest: every file changed, missing or extra, by name.
-pub fn compare_outputs(dir: &std::path::Path, recorded: &Manifest, fresh: &[(String, Vec<u8>)]) -> Vec<String> {
+///
+/// `folders` are the sub-folders that belong beside the files (a set's categories).
+pub fn compare_outputs(
+    dir: &std::path::Path,
+    recorded: &[InputFile],
+    fresh: &[(String, Vec<u8>)],
+    folders: &[String],
+) -> Vec<String> {
     let mut out = Vec::new();
-    if recorded.outputs.is_empty() {
+    if recorded.is_empty() {
         out.push(format!(
             "{FILE} lists none of the set's files (made before files were fingerprinted): they cannot be certified"
         ));
@@ -192,17 +242,17 @@ pub fn compare_outputs(dir: &std::path::Path, recorded: &Manifest, fresh: &[(Str
             Some(b) if sha256_bytes(&b) != sha => out.push(format!("changed file: {name} (not what the inputs make)")),
             Some(_) => {}
         }
-        match recorded.outputs.iter().find(|o| o.name == **name) {
+        match recorded.iter().find(|o| o.name == **name) {
             Some(o) if o.sha256 != sha => {
                 out.push(format!(
                     "changed fingerprint: {FILE} records another {name} than the inputs make"
                 ));
             }
-            None if !recorded.outputs.is_empty() => out.push(format!("unlisted file: {FILE} does not list {name}")),
+            None if !recorded.is_empty() => out.push(format!("unlisted file: {FILE} does not list {name}")),
             _ => {}
         }
     }
-    for o in &recorded.outputs {
+    for o in recorded {
         if !fresh.iter().any(|(n, _)| **n == o.name) {
             out.push(format!(
                 "listed file: {FILE} lists {}, which the inputs do not make",
@@ -214,7 +264,7 @@ pub fn compare_outputs(dir: &std::path::Path, recorded: &Manifest, fresh: &[(Str
         let mut extra: Vec<String> = entries
             .filter_map(Result::ok)
             .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n != FILE && !fresh.iter().any(|(f, _)| *f == n))
+            .filter(|n| n != FILE && !fresh.iter().any(|(f, _)| *f == n) && !folders.contains(n))
             .collect();
         extra.sort();
         out.extend(

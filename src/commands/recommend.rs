@@ -106,7 +106,7 @@ fn categories(args: &RecommendArgs, lang: Lang, runs: &[Run]) -> Result<Output, 
                 files.push((format!("{}/{name}", cat::id(r)), bytes));
             }
         }
-        files.push(("categories.csv".to_string(), cat::csv(runs)?));
+        files.extend(report::category_top(runs, false)?);
         output::publish(&dir, &files)?
     };
     let notices: String = runs.iter().map(|r| super::notices(&r.criteria)).collect();

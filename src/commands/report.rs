@@ -77,14 +77,23 @@ pub fn write_categories(runs: &[Run], out: &Path) -> Result<Vec<PathBuf>, Failur
         let (set, _) = render_in(run, &dir.join(&id), None)?;
         files.extend(set.into_iter().map(|(name, bytes)| (format!("{id}/{name}"), bytes)));
     }
-    files.push(("categories.csv".to_string(), render::categories::csv(runs)?));
-    files.push(("categories.md".to_string(), render::categories::markdown(runs)));
-    let chart = render::charts::categories(runs)?;
-    if let Some(c) = chart {
-        files.push((format!("chart-{}.svg", c.name), c.svg.into_bytes()));
-        files.push((format!("chart-{}.png", c.name), c.png));
-    }
+    files.extend(category_top(runs, true)?);
     Ok(output::publish(&dir, &files)?)
+}
+
+/// The files at the top of a set with categories, sealed by a set manifest: the combined
+/// table, and for a report (`full`) its Markdown and the stacked chart.
+pub fn category_top(runs: &[Run], full: bool) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+    let mut files = vec![("categories.csv".to_string(), render::categories::csv(runs)?)];
+    if full {
+        files.push(("categories.md".to_string(), render::categories::markdown(runs)));
+        if let Some(c) = render::charts::categories(runs)? {
+            files.push((format!("chart-{}.svg", c.name), c.svg.into_bytes()));
+            files.push((format!("chart-{}.png", c.name), c.png));
+        }
+    }
+    let ids = runs.iter().map(render::categories::id).collect();
+    Ok(crate::manifest::seal_set(files, ids)?)
 }
 
 /// The report set of one run in `dir`, replacing what was there as a whole.

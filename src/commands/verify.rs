@@ -7,11 +7,20 @@ use crate::cli::VerifyArgs;
 use crate::commands::{Failure, Output};
 use crate::diag::{Diag, Diags};
 use crate::lang::{Lang, fill};
-use crate::manifest::{self, Manifest};
+use crate::manifest::{self, Manifest, SetManifest};
 use crate::{pipeline, robust};
 
-/// The folders to verify: `dir` itself, or each folder in it with a manifest (categories).
+/// The folders to verify: `dir` itself, the categories its set manifest lists, or each folder in
+/// it with a manifest.
 fn folders(dir: &Path) -> Vec<PathBuf> {
+    if let Some(set) = SetManifest::read(dir) {
+        return set
+            .categories
+            .iter()
+            .filter(|id| crate::data::stays_inside(id) && !id.contains(['/', '\\']))
+            .map(|id| dir.join(id))
+            .collect();
+    }
     if dir.join(manifest::FILE).is_file() {
         return vec![dir.to_path_buf()];
     }
@@ -82,7 +91,7 @@ fn verify_one(dir: &Path, lang: Lang) -> Result<String, Diags> {
     } else {
         crate::render::recommendation_set(&run, recorded.sensitivity).map_err(Diag::from)?
     };
-    diff.outputs = manifest::compare_outputs(dir, &recorded, &files);
+    diff.outputs = manifest::compare_outputs(dir, &recorded.outputs, &files, &[]);
     if diff.is_empty() {
         return Ok(fill(
             lang.texts().v_ok,
@@ -131,6 +140,79 @@ fn verify_one(dir: &Path, lang: Lang) -> Result<String, Diags> {
     ))
 }
 
+/// The top of a set with categories: every category listed has its folder, and the combined
+/// files beside them are what the categories' inputs make, as the set manifest records them.
+fn verify_top(dir: &Path, set: &SetManifest, dirs: &[PathBuf], lang: Lang) -> Result<String, Diags> {
+    let shown = dir.join(manifest::FILE).display().to_string();
+    if dirs.len() != set.categories.len() || dirs.is_empty() {
+        return Err(Diags::from(
+            Diag::error(
+                "verify::manifest",
+                format!("{shown} lists categories that are not folder names in it"),
+            )
+            .help("a set manifest is written by recommend and report with a file of categories; make the set again"),
+        ));
+    }
+    // The categories' own manifests name the inputs; the first one's, without its category,
+    // runs them all again.
+    let first = dirs[0].join(manifest::FILE);
+    let recorded: Manifest = crate::data::csvfile::read_bounded(&first)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .ok_or_else(|| {
+            Diags::from(Diag::error(
+                "verify::manifest",
+                format!("{} is missing or not a manifest", first.display()),
+            ))
+        })?;
+    for path in [&recorded.criteria.path, &recorded.data] {
+        if !crate::data::stays_inside(path) {
+            return Err(Diags::from(Diag::error(
+                "verify::outside",
+                format!(
+                    "{} names `{path}`, outside the folder verify runs in; it is not read",
+                    first.display()
+                ),
+            )));
+        }
+    }
+    let mut source = recorded.source();
+    source.category = None;
+    let runs = pipeline::run_all(&source, lang)?;
+    let full = set.outputs.iter().any(|o| o.name == "categories.md");
+    let files = crate::commands::report::category_top(&runs, full).map_err(|f| Diags(f.diags()))?;
+    let ids: Vec<String> = runs.iter().map(crate::render::categories::id).collect();
+    let mut lines = manifest::compare_outputs(dir, &set.outputs, &files, &set.categories);
+    if ids != set.categories {
+        lines.push(format!(
+            "changed categories: {shown} lists {}, the criteria file has {}",
+            set.categories.join(", "),
+            ids.join(", ")
+        ));
+    }
+    if lines.is_empty() {
+        return Ok(fill(
+            lang.texts().v_set_ok,
+            &[
+                ("dir", &dir.display().to_string()),
+                ("n", &set.categories.len().to_string()),
+                ("outputs", &set.outputs.len().to_string()),
+            ],
+        ));
+    }
+    Err(Diags::from(
+        Diag::error(
+            "verify::changed",
+            format!(
+                "{}: the files beside the categories do not match:\n{}",
+                dir.display(),
+                lines.join("\n")
+            ),
+        )
+        .help("restore the files named above from the published copy, or make the set again (busetting report)"),
+    ))
+}
+
 pub fn run(args: &VerifyArgs, lang: Lang) -> Result<Output, Failure> {
     let dirs = folders(&args.dir);
     if dirs.is_empty() {
@@ -144,6 +226,15 @@ pub fn run(args: &VerifyArgs, lang: Lang) -> Result<Output, Failure> {
     }
     let mut diags = Diags::default();
     let mut lines = String::new();
+    if let Some(set) = SetManifest::read(&args.dir) {
+        match verify_top(&args.dir, &set, &dirs, lang) {
+            Ok(line) => {
+                lines.push_str(&line);
+                lines.push('\n');
+            }
+            Err(e) => diags.extend(e),
+        }
+    }
     for d in dirs {
         match verify_one(&d, lang) {
             Ok(line) => {

@@ -173,6 +173,7 @@ pub static EN: Texts = Texts {
     g_heading: "Recommendation for {year} by category ({n} categories)",
     g_total: "Together",
     c_categories_title: "Recommendation for {year} by category",
+    v_set_ok: "{dir}: the set of {n} categories: all {outputs} files beside them are exactly what the inputs make, with no file added.",
     v_ok: "{dir}: verified. All {n} numbers are the same when recomputed, none of the {files} input files has changed, and all {outputs} files of the set are exactly what the inputs make, with no file added.",
     hi_county: "The whole county",
     hi_country: "The whole country",

@@ -299,6 +299,8 @@ catalogue! {
     c_categories_title,
     /// `{dir}` `{n}` `{files}` `{outputs}`.
     v_ok,
+    /// `{dir}` `{n}` `{outputs}`.
+    v_set_ok,
     hi_county,
     hi_country,
     /// `{place}`.

@@ -173,6 +173,7 @@ pub static NB: Texts = Texts {
     g_heading: "Tilrådning for {year} per kategori ({n} kategorier)",
     g_total: "Til sammen",
     c_categories_title: "Tilrådning for {year} per kategori",
+    v_set_ok: "{dir}: settet med {n} kategorier: alle de {outputs} filene ved siden av dem er nøyaktig det inndataene gir, uten filer i tillegg.",
     v_ok: "{dir}: bekreftet. Alle {n} tallene er de samme når de regnes om igjen, ingen av de {files} inndatafilene er endret, og alle de {outputs} filene i settet er nøyaktig det inndataene gir, uten filer i tillegg.",
     hi_county: "Hele fylket",
     hi_country: "Hele landet",

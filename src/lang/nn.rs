@@ -173,6 +173,7 @@ pub static NN: Texts = Texts {
     g_heading: "Tilråding for {year} per kategori ({n} kategoriar)",
     g_total: "Til saman",
     c_categories_title: "Tilråding for {year} per kategori",
+    v_set_ok: "{dir}: settet med {n} kategoriar: alle dei {outputs} filene ved sida av dei er nett det inndataa gjev, utan filer i tillegg.",
     v_ok: "{dir}: stadfesta. Alle {n} tala er dei same når dei blir rekna om att, ingen av dei {files} inndatafilene er endra, og alle dei {outputs} filene i settet er nett det inndataa gjev, utan filer i tillegg.",
     hi_county: "Heile fylket",
     hi_country: "Heile landet",

@@ -75,7 +75,38 @@ fn every_category_is_verified() {
     );
     let r = s.run(&["verify", "out/2027"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.stdout.lines().count(), 2, "{}", r.stdout);
+    // The set's top, then each category.
+    assert_eq!(r.stdout.lines().count(), 3, "{}", r.stdout);
+    assert!(r.stdout.contains("2 kategoriar"), "{}", r.stdout);
+
+    // The files beside the categories are fingerprinted too: a changed combined table, a
+    // deleted chart and a file slipped in are each named.
+    let top = s.path("out/2027");
+    let csv = top.join("categories.csv");
+    let text = fs_err::read_to_string(&csv).unwrap();
+    fs_err::write(&csv, text.replacen("4601", "4602", 1)).unwrap();
+    fs_err::remove_file(top.join("chart-categories.png")).unwrap();
+    fs_err::write(top.join("notes.txt"), "forged").unwrap();
+    let r = s.run(&["verify", "out/2027"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    for line in [
+        "changed file: categories.csv",
+        "missing file: chart-categories.png",
+        "extra file: notes.txt",
+    ] {
+        assert!(r.stderr.contains(line), "{line}: {}", r.stderr);
+    }
+
+    // `recommend` writes a set with categories under a set manifest as well.
+    assert_eq!(
+        s.run(&["recommend", "--criteria", "criteria/categories.toml", "--out", "rec"])
+            .code,
+        0
+    );
+    let r = s.run(&["verify", "rec/2027"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().count(), 3, "{}", r.stdout);
+
     let none = s.run(&["verify", "criteria"]);
     assert_eq!(none.code, 1);
     assert!(none.stderr.contains("has no manifest.json"), "{}", none.stderr);
