@@ -241,47 +241,52 @@ struct AsOf {
 }
 
 fn as_of(base: &Criteria, data: &Dataset, year: i64, cutoff: i64) -> Result<AsOf, String> {
-    let mut c = base.clone();
-    c.year = year;
-    c.overrides.clear();
+    let mut draft = base.clone();
+    draft.year = year;
+    draft.overrides.clear();
     // Fitting on another county's (or the whole country's) years reads the file there.
     if let Some(county) = &data.register.county {
-        c.county.clone_from(county);
+        draft.county.clone_from(county);
     }
-    c.check_against(&data.catalogue, &data.register)
+    // What the file reads as of `year`; the variant made from it is checked again below.
+    let reads = draft
+        .clone()
+        .check(&data.catalogue, &data.register)
         .map_err(|d| first_message(&d))?;
     let cat = &data.catalogue;
     let late = |name: &str| cat.as_of(name).filter(|&y| y >= cutoff);
-    if let Some(y) = late(&c.population_column) {
+    if let Some(y) = late(&reads.population_column) {
         return Err(format!(
             "the population `{}` is from {y}; write population = \"population\" to count it back from each year",
-            c.population_column
+            reads.population_column
         ));
     }
     let mut left_out = Vec::new();
-    for k in &mut c.criteria {
-        if let Reads::Indicator(name) = &k.reads
+    for (k, r) in draft.criteria.iter_mut().zip(&reads.criteria) {
+        if let Reads::Indicator(name) = &r.reads
             && let Some(y) = late(name)
         {
             left_out.push((k.id.clone(), y));
             k.weight = 0.0;
         }
     }
-    let capacity_dropped = c
+    let capacity_dropped = draft
         .bounds
         .capacity
         .as_ref()
         .and_then(|cap| Some((cap.value.clone(), late(&cap.value)?)));
     if capacity_dropped.is_some() {
-        c.bounds.capacity = None;
+        draft.bounds.capacity = None;
     }
-    let sum: f64 = c.criteria.iter().map(|k| k.weight).sum();
+    let sum: f64 = draft.criteria.iter().map(|k| k.weight).sum();
     if sum <= 0.0 {
         return Err("every criterion with a weight reads a figure from this year or later".to_string());
     }
-    c.criteria.iter_mut().for_each(|k| k.weight /= sum);
+    draft.criteria.iter_mut().for_each(|k| k.weight /= sum);
     Ok(AsOf {
-        criteria: c,
+        criteria: draft
+            .check(&data.catalogue, &data.register)
+            .map_err(|d| first_message(&d))?,
         left_out,
         capacity_dropped,
     })
@@ -375,10 +380,12 @@ fn file_year(
     opts: &Options,
 ) -> Result<FileYear, String> {
     let AsOf {
-        criteria: mut c,
+        criteria: c,
         left_out,
         capacity_dropped,
     } = as_of(base, data, t, t)?;
+    // The fitted weights and the year's total make another variant of the file.
+    let mut draft = c.clone();
     let (population, mut s) = shares(&c, data)?;
     let mut fitted_on = Vec::new();
     let mut not_fitted = None;
@@ -390,7 +397,7 @@ fn file_year(
             .collect();
         match fit(base, train, t, &kept, opts.target) {
             Ok((w, years)) => {
-                for (k, w) in c.criteria.iter_mut().zip(&w) {
+                for (k, w) in draft.criteria.iter_mut().zip(&w) {
                     k.weight = *w;
                 }
                 fitted_on = years;
@@ -398,10 +405,13 @@ fn file_year(
             Err(reason) => not_fitted = reason,
         }
     }
+    draft.total = total;
+    let c = draft
+        .check(&data.catalogue, &data.register)
+        .map_err(|d| first_message(&d))?;
     let weights: Vec<f64> = c.criteria.iter().map(|k| k.weight).collect();
     let vectors: Vec<&[f64]> = s.criteria.iter().map(|x| x.shares.as_slice()).collect();
     s.combined = share::combine(&weights, &vectors);
-    c.total = total;
     let limits = bounds::compute(&c, data, &population).map_err(|d| first_message(&d))?;
     let outcome = allocate::allocate(
         c.method,

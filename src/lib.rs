@@ -6,7 +6,7 @@
 //! 1. **load** ([`data`], [`criteria`]): the data folder's catalogue, register and indicator
 //!    tables (CSV, keyed by the 4-character `kommunenummer`, joined with polars), and the
 //!    criteria file (TOML). Every problem is reported at once, with file, line and column.
-//! 2. **validate** ([`criteria::Criteria::check_against`]): columns exist and suit their basis,
+//! 2. **validate** ([`criteria::Criteria::check`]): columns exist and suit their basis,
 //!    overrides name real municipalities.
 //! 3. **share** ([`share`]): each criterion's share vector, the combined share `S`.
 //! 4. **bound** ([`bounds`]): minimum, capacity, per-1000 cap and overrides.

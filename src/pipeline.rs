@@ -198,20 +198,23 @@ fn load_each(
     let mut diags = Diags::default();
     match (parsed, folder) {
         (Ok(all), Ok(mut folder)) => {
-            let mut checked = Vec::new();
+            let mut drafts = Vec::new();
             let mut wanted: Vec<String> = Vec::new();
             for mut criteria in all {
                 let file_county = criteria.county.clone();
                 select(source, &mut criteria, &mut folder)?;
-                if let Err(e) = criteria.check_against(&folder.catalogue, &folder.register) {
-                    diags.extend(e);
-                }
-                for c in criteria.columns() {
-                    if !wanted.iter().any(|w| w == c) {
-                        wanted.push(c.to_string());
+                // Checked once to learn what it reads; checked for good once the total is set.
+                match criteria.clone().check(&folder.catalogue, &folder.register) {
+                    Ok(checked) => {
+                        for c in checked.columns() {
+                            if !wanted.iter().any(|w| w == c) {
+                                wanted.push(c.to_string());
+                            }
+                        }
                     }
+                    Err(e) => diags.extend(e),
                 }
-                checked.push((criteria, file_county));
+                drafts.push((criteria, file_county));
             }
             for e in extra {
                 if folder.catalogue.indicator(e).is_some() && !wanted.iter().any(|w| w == e) {
@@ -220,10 +223,11 @@ fn load_each(
             }
             let refs: Vec<&str> = wanted.iter().map(String::as_str).collect();
             match folder.load(&refs) {
-                Ok(data) if !diags.has_errors() => checked
+                Ok(data) if !diags.has_errors() => drafts
                     .into_iter()
-                    .map(|(mut criteria, file_county)| {
-                        total(source, &file_county, &mut criteria, &data)?;
+                    .map(|(mut draft, file_county)| {
+                        total(source, &file_county, &mut draft, &data)?;
+                        let criteria = draft.check(&data.catalogue, &data.register)?;
                         let mut own = criteria.columns();
                         own.extend(extra.iter().copied());
                         let data = data.narrowed(&own);
@@ -296,7 +300,7 @@ pub fn check_form(criteria_path: &Path, data_dir: &Path) -> Result<(), Diags> {
     };
     for mut criteria in all {
         select(&Source::new(criteria_path, data_dir), &mut criteria, &mut folder)?;
-        if let Err(e) = criteria.check_against(&folder.catalogue, &folder.register) {
+        if let Err(e) = criteria.check(&folder.catalogue, &folder.register) {
             diags.extend(e);
         }
     }
@@ -350,7 +354,8 @@ pub fn run_on(source: &Source, mut criteria: Criteria, data: Dataset, lang: Lang
     if source.county.is_some() {
         criteria.county = data.register.county.clone().unwrap_or_else(|| "all".to_string());
     }
-    criteria.check_against(&data.catalogue, &data.register)?;
+    total(source, &file_county, &mut criteria, &data)?;
+    let criteria = criteria.check(&data.catalogue, &data.register)?;
     if let Some(missing) = criteria.columns().into_iter().find(|c| data.table.get(c).is_none()) {
         return Err(Diags::from(
             Diag::error(
@@ -360,7 +365,6 @@ pub fn run_on(source: &Source, mut criteria: Criteria, data: Dataset, lang: Lang
             .help("reload the data"),
         ));
     }
-    total(source, &file_county, &mut criteria, &data)?;
     finish(source, criteria, data, lang)
 }
 

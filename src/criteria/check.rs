@@ -10,8 +10,16 @@ use super::*;
 
 impl Criteria {
     /// Checks the file against the data: columns exist and suit their basis, the county is the
-    /// register's, and every override names one municipality, once.
-    pub fn check_against(&mut self, catalogue: &Catalogue, register: &Register) -> Result<(), Diags> {
+    /// register's, and every override names one municipality, once. The checked file is a new
+    /// value, with its series resolved to the years it reads and its overrides to their
+    /// municipalities; nothing changes it afterwards (a variant, such as a backtest's year, is
+    /// made from the file and checked again).
+    pub fn check(mut self, catalogue: &Catalogue, register: &Register) -> Result<Criteria, Diags> {
+        self.resolve(catalogue, register)?;
+        Ok(self)
+    }
+
+    fn resolve(&mut self, catalogue: &Catalogue, register: &Register) -> Result<(), Diags> {
         let mut diags = Diags::default();
         let file = self.file.clone();
         let names: Vec<&str> = catalogue.indicators.iter().map(|i| i.name.as_str()).collect();

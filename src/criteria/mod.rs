@@ -2,7 +2,7 @@
 //!
 //! Reading goes in two steps. [`parse`] turns the TOML text into the typed [`Criteria`], reporting
 //! every mistake of form (unknown or misspelt keys, wrong types, negative weights, weights that do
-//! not add up to 1) at once. [`Criteria::check_against`] then checks it against the data: that
+//! not add up to 1) at once. [`Criteria::check`] then checks it against the data: that
 //! each column exists and suits its basis, and that each override names a real municipality.
 
 use std::ops::Range;
@@ -113,7 +113,7 @@ pub struct Criterion {
     pub power: f64,
     pub power_span: Option<Range<usize>>,
     /// What the criterion reads, resolved against the catalogue and the run's year by
-    /// [`Criteria::check_against`].
+    /// [`Criteria::check`].
     pub reads: Reads,
 }
 
@@ -191,7 +191,7 @@ pub enum OverrideRule {
 pub struct Override {
     /// The municipality as written: a number or a name.
     pub kommune: At<String>,
-    /// Its index in the register, once [`Criteria::check_against`] has found it.
+    /// Its index in the register, once [`Criteria::check`] has found it.
     pub index: Option<usize>,
     pub rule: OverrideRule,
     pub reason: String,
@@ -261,7 +261,7 @@ pub const MAX_YEARS_BACK: i64 = 50;
 
 impl Criteria {
     /// The indicator columns this file reads for its year, in order of first use (after
-    /// [`Criteria::check_against`] has resolved the series).
+    /// [`Criteria::check`] has resolved the series).
     pub fn columns(&self) -> Vec<&str> {
         let mut out: Vec<&str> = vec![self.population_column.as_str()];
         out.extend(self.criteria.iter().flat_map(|c| c.reads.names()));

@@ -78,7 +78,10 @@ impl Dataset {
         let all = files(self.catalogue.indicators.iter().collect());
         let read = files(needed);
         let mut out = self.clone();
-        out.inputs.retain(|i| !all.contains(&i.name) || read.contains(&i.name));
+        // The register is read whatever the run reads, even when indicators come from its file.
+        let register = &self.register.file.name;
+        out.inputs
+            .retain(|i| !all.contains(&i.name) || read.contains(&i.name) || i.name == *register);
         out.table.columns.retain(|(name, _)| names.contains(&name.as_str()));
         out
     }

@@ -109,8 +109,8 @@ proptest! {
         let parsed = busetting::criteria::parse(SourceFile::new("backtested.toml", backtested.as_str()));
         // A criteria file that parses is also checked against the real catalogue, for its year.
         let folder = busetting::data::open(&root().join("data")).unwrap();
-        if let Ok(mut c) = parsed {
-            let _ = c.check_against(&folder.catalogue, &folder.register);
+        if let Ok(c) = parsed {
+            let _ = c.check(&folder.catalogue, &folder.register);
         }
         let register = &folder.register;
         let successors = &register.successors;
