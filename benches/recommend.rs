@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use busetting::apportion::{Method, Problem, Ratio, apportion};
 use busetting::lang::Lang;
+use busetting::names::Named;
 use busetting::pipeline::Source;
 
 fn main() {
