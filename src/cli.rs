@@ -62,6 +62,10 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Apportion seats by a named method: `name,weight[,min,max]` CSV in, `name,seats` CSV out.
     Apportion(ApportionArgs),
+    /// Write the recommendation letter to IMDi as a Word document, or with --municipalities one letter to each municipality in its own written language, from the editable templates in criteria/letter/.
+    Letter(LetterArgs),
+    /// The planners' workbench: a local web page where the weights, total, bounds and method move and every number, map and explanation follows; Save as writes a criteria file.
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -144,6 +148,46 @@ pub struct ExplainArgs {
 
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     pub format: ExplainFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct LetterArgs {
+    #[command(flatten)]
+    pub inputs: Inputs,
+
+    /// One letter to each municipality for the capacity dialogue, each in the municipality's own
+    /// written language (målform in the register), instead of the letter to IMDi.
+    #[arg(long)]
+    pub municipalities: bool,
+
+    /// The folder of the letter templates, one `<lang>.toml` per language.
+    #[arg(long, default_value = "criteria/letter")]
+    pub templates: PathBuf,
+
+    /// The letter's date, YYYY-MM-DD [default: today].
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<String>,
+
+    /// Where to write: the letters go to <OUT>/letters/<year>/.
+    #[arg(long, default_value = "reports")]
+    pub out: PathBuf,
+}
+
+/// A calendar date as YYYY-MM-DD, checked.
+fn parse_date(s: &str) -> Result<String, String> {
+    let parts: Vec<&str> = s.split('-').collect();
+    let ok = match parts.as_slice() {
+        [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2 => {
+            let (y, m, d) = (y.parse::<u32>(), m.parse::<u32>(), d.parse::<u32>());
+            matches!((y, m, d), (Ok(1900..=2200), Ok(1..=12), Ok(1..=31)))
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err("write the date as YYYY-MM-DD, e.g. 2026-12-02".to_string())
+    }
 }
 
 #[derive(Debug, Args)]
@@ -404,5 +448,36 @@ pub struct TemplateArgs {
 
     /// The folder to write capacity-dialogue-<county>.xlsx and .csv into.
     #[arg(long, default_value = ".")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The criteria file.
+    #[arg(long, default_value = "criteria/default.toml")]
+    pub criteria: PathBuf,
+
+    /// The data folder (with its indicators.toml).
+    #[arg(long, default_value = "data")]
+    pub data: PathBuf,
+
+    /// Another county than the criteria file's (two digits), or `all` for the whole country.
+    #[arg(long)]
+    pub county: Option<String>,
+
+    /// The category to work on, for a criteria file with several ([[category]]).
+    #[arg(long)]
+    pub category: Option<String>,
+
+    /// The port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+
+    /// Open the page in the browser.
+    #[arg(long)]
+    pub open: bool,
+
+    /// Where "Report" writes the report set; files go to <OUT>/<year>/.
+    #[arg(long, default_value = "reports")]
     pub out: PathBuf,
 }

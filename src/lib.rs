@@ -26,6 +26,7 @@
 //! against IMDi's requests and four baselines (§9);
 //! [`import`] reads StatBank exports and capacity workbooks; [`manifest`] records what made a
 //! set of results so `verify` can make it again.
+//! [`serve`] is the planners' workbench: a local page whose settings run through the same pipeline.
 
 #![warn(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
 // Diagnostics carry their source text and are returned once, on the way out; their size on the
@@ -52,6 +53,7 @@ pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod robust;
+pub mod serve;
 pub mod share;
 pub mod suggest;
 pub mod tomlread;
@@ -66,6 +68,7 @@ pub fn run(cli: &Cli) -> Result<Output, Failure> {
         Command::Explain(a) => commands::explain::run(a, cli.lang),
         Command::Check(a) => commands::check::run(a, cli.lang),
         Command::Apportion(a) => commands::apportion::run(a),
+        Command::Letter(a) => commands::letter::run(a, cli.lang),
         Command::Report(a) => commands::report::run(a, cli.lang),
         Command::Sensitivity(a) => commands::sensitivity::run(a, cli.lang),
         Command::Compare(a) => commands::compare::run(a, cli.lang),
@@ -75,5 +78,6 @@ pub fn run(cli: &Cli) -> Result<Output, Failure> {
         Command::History(a) => commands::history::run(a, cli.lang),
         Command::Import(a) => commands::import::run(a, cli.lang),
         Command::Template(a) => commands::template::run(a, cli.lang),
+        Command::Serve(a) => commands::serve::run(a, cli.lang),
     }
 }

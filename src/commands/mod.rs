@@ -8,9 +8,11 @@ pub mod compare;
 pub mod explain;
 pub mod history;
 pub mod import;
+pub mod letter;
 pub mod recommend;
 pub mod report;
 pub mod sensitivity;
+pub mod serve;
 pub mod template;
 pub mod verify;
 

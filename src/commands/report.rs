@@ -120,17 +120,7 @@ pub fn render_in(
     };
     let sensitivity = sensitivity.or(saved.as_ref());
     let cat = &run.data.catalogue;
-    let covered = cat
-        .map_counties
-        .as_ref()
-        .is_none_or(|c| run.data.register.municipalities.iter().all(|m| c.contains(&m.county)));
-    let shapes = match &cat.map {
-        Some(file) if covered => {
-            let path = crate::data::inside(&run.data.dir, file, cat)?;
-            Some(map::load(&path, &path.display().to_string(), &run.data.register)?)
-        }
-        _ => None,
-    };
+    let shapes = map::of(&run.data)?;
     // The report's series: the data's years and this run's numbers, the same on every machine
     // (other years' published sets are for `history`).
     let years = match cat.history.is_empty() {

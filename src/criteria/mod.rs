@@ -203,6 +203,9 @@ pub struct Override {
 pub struct Criteria {
     pub file: SourceFile,
     pub title: Option<String>,
+    /// The language of the letters to municipalities whose målform is neutral (`neutral-language`;
+    /// the county's, Nynorsk, when not given).
+    pub neutral_language: Option<crate::lang::Lang>,
     /// The year the recommendation is for.
     pub year: i64,
     /// The county number (fylkesnummer), e.g. "46".

@@ -2,6 +2,7 @@
 
 use crate::apportion::{Method, Ratio};
 use crate::diag::{Diag, Diags, SourceFile};
+use crate::lang::Lang;
 use crate::suggest;
 use crate::tomlread::{self, At, Table};
 
@@ -64,6 +65,25 @@ pub fn parse_all(file: SourceFile) -> Result<Vec<Criteria>, Diags> {
     let mut root = Table::root(&file, &doc, file.name.clone());
 
     let title = root.string(&mut diags, "title").map(|t| t.value);
+    let neutral_language = root.string(&mut diags, "neutral-language").and_then(|l| {
+        let lang = match l.value.as_str() {
+            "nn" => Some(Lang::Nn),
+            "nb" => Some(Lang::Nb),
+            "en" => Some(Lang::En),
+            _ => None,
+        };
+        if lang.is_none() {
+            diags.push(
+                Diag::error(
+                    "criteria::neutral-language",
+                    format!("neutral-language `{}` is not nn, nb or en", l.value),
+                )
+                .at(&file, l.span.clone(), "not a language")
+                .help("write nn (Nynorsk), nb (Bokmål) or en (English), or leave it out for the county's language (nn)"),
+            );
+        }
+        lang
+    });
     let year = root.require(
         &mut diags,
         "year",
@@ -200,6 +220,7 @@ pub fn parse_all(file: SourceFile) -> Result<Vec<Criteria>, Diags> {
         all.push(Criteria {
             file: file.clone(),
             title: title.clone(),
+            neutral_language,
             year: year.value,
             county: county.value.clone(),
             total: total.value,

@@ -34,6 +34,23 @@ fn outer_rings(value: &GeometryValue, out: &mut Vec<Ring>) {
     }
 }
 
+/// The boundaries of a run's municipalities: `None` when the catalogue names no map, or the map
+/// does not cover every county shown (a map of Vestland for a run over the whole country).
+pub fn of(data: &super::Dataset) -> Result<Option<Shapes>, Diags> {
+    let cat = &data.catalogue;
+    let covered = cat
+        .map_counties
+        .as_ref()
+        .is_none_or(|c| data.register.municipalities.iter().all(|m| c.contains(&m.county)));
+    match &cat.map {
+        Some(file) if covered => {
+            let path = super::inside(&data.dir, file, cat)?;
+            Ok(Some(load(&path, &path.display().to_string(), &data.register)?))
+        }
+        _ => Ok(None),
+    }
+}
+
 /// Reads the boundaries and matches them to the register: every municipality needs a shape.
 pub fn load(path: &Path, shown: &str, register: &Register) -> Result<Shapes, Diags> {
     let file = read_text(

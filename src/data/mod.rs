@@ -78,10 +78,17 @@ impl Dataset {
         let all = files(self.catalogue.indicators.iter().collect());
         let read = files(needed);
         let mut out = self.clone();
-        // The register is read whatever the run reads, even when indicators come from its file.
+        // The register is read whatever the run reads, even when indicators come from its file;
+        // that file read again for indicators counts only when the run reads them.
         let register = &self.register.file.name;
-        out.inputs
-            .retain(|i| !all.contains(&i.name) || read.contains(&i.name) || i.name == *register);
+        let mut register_kept = false;
+        out.inputs.retain(|i| {
+            if i.name == *register && !register_kept {
+                register_kept = true;
+                return true;
+            }
+            !all.contains(&i.name) || read.contains(&i.name)
+        });
         out.table.columns.retain(|(name, _)| names.contains(&name.as_str()));
         out
     }

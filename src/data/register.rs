@@ -15,6 +15,9 @@ pub struct Municipality {
     pub name: String,
     /// The county number (fylkesnummer).
     pub county: String,
+    /// Its official written language (målform) as the register writes it (`Nynorsk`, `Bokmål`,
+    /// `Nøytral`), when the register has a `malform` column.
+    pub malform: Option<String>,
 }
 
 impl Municipality {
@@ -185,6 +188,7 @@ impl Register {
         let knrs = csv.text_column(KNR)?;
         let names = csv.text_column("kommune")?;
         let counties = csv.text_column(county_column);
+        let malform = csv.has_column("malform").then(|| csv.text_column("malform")).flatten();
         let before = diags.0.len();
         let mut seen: HashMap<String, usize> = HashMap::new();
         let mut municipalities = Vec::new();
@@ -215,6 +219,7 @@ impl Register {
                 knr,
                 name: name.clone().unwrap_or_default(),
                 county,
+                malform: malform.as_ref().and_then(|m| m[row].clone()),
             });
         }
         if municipalities.is_empty() && diags.0.len() == before {

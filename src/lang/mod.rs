@@ -34,7 +34,7 @@ impl Label {
     }
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ValueEnum, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     /// Nynorsk
@@ -109,6 +109,12 @@ catalogue! {
     override_note,
     /// `{files}`.
     wrote,
+    /// The month names, comma-separated, for a letter's date.
+    l_months,
+    /// The letter to IMDi's file name, before `-<year>.docx`.
+    l_file_imdi,
+    /// The folder of the letters to the municipalities.
+    l_dir_municipalities,
     and,
 
     /// Sentence pieces. `{n}` is a number of persons.
@@ -427,6 +433,20 @@ impl Lang {
             out.push_str(frac);
         }
         out
+    }
+
+    /// A date written out: `2. desember 2026` in nn/nb, `2 December 2026` in en; `iso` is
+    /// YYYY-MM-DD (anything else is shown as it is).
+    pub fn date(self, iso: &str) -> String {
+        let parts: Vec<u32> = iso.split('-').filter_map(|p| p.parse().ok()).collect();
+        let months: Vec<&str> = self.texts().l_months.split(',').collect();
+        match parts.as_slice() {
+            [y, m, d] if (1..=12).contains(m) && months.len() == 12 => match self {
+                Lang::En => format!("{d} {} {y}", months[*m as usize - 1]),
+                _ => format!("{d}. {} {y}", months[*m as usize - 1]),
+            },
+            _ => iso.to_string(),
+        }
     }
 
     /// A whole number.

@@ -9,6 +9,7 @@ pub mod csv;
 pub mod explanation;
 pub mod html;
 pub mod json;
+pub mod letter;
 pub mod markdown;
 pub mod robust;
 pub mod table;

@@ -29,6 +29,8 @@ fn copy_dir(from: &Path, to: &Path) {
         let entry = entry.unwrap();
         if entry.path().is_file() {
             fs_err::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        } else if entry.path().is_dir() {
+            copy_dir(&entry.path(), &to.join(entry.file_name()));
         }
     }
 }

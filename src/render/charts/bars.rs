@@ -80,6 +80,11 @@ where
 /// contribution, then the bound adjustment (grey when it adds, red when it takes away) and the
 /// rounding; a black tick marks the recommendation.
 pub fn contributions(run: &Run, source: &str) -> Result<Chart, Error> {
+    contributions_with(run, source, false)
+}
+
+/// [`contributions`], optionally without the PNG.
+pub fn contributions_with(run: &Run, source: &str, svg_only: bool) -> Result<Chart, Error> {
     let lang = run.lang;
     let t = lang.texts();
     let rows = run.ranked();
@@ -100,6 +105,7 @@ pub fn contributions(run: &Run, source: &str) -> Result<Chart, Error> {
         "contributions",
         title.clone(),
         (WIDTH, height(n)),
+        svg_only = svg_only,
         |root: &DrawingArea<_, _>| -> Result<(), Error> {
             let main = with_source(root, source)?;
             let mut chart = ranked_chart(&main, &title, 0f64..x_max, &rows, lang, t.c_persons)?;

@@ -70,9 +70,10 @@ pub(crate) fn encode_png(pixels: &[u8], w: u32, h: u32) -> Result<Vec<u8>, Error
     Ok(out)
 }
 
-/// Draws a chart twice, into an SVG string and a PNG, with one drawing expression.
+/// Draws a chart twice, into an SVG string and a PNG, with one drawing expression. With
+/// `svg_only` the PNG is not drawn and left empty (the planners' page shows the SVG alone).
 macro_rules! render {
-    ($name:expr, $title:expr, ($w:expr, $h:expr), $draw:expr) => {{
+    ($name:expr, $title:expr, ($w:expr, $h:expr), svg_only = $svg_only:expr, $draw:expr) => {{
         let (w, h): (u32, u32) = ($w, $h);
         let mut svg = String::new();
         {
@@ -80,19 +81,27 @@ macro_rules! render {
             ($draw)(&root)?;
             root.present().map_err(err)?;
         }
-        let mut pixels = vec![0u8; (w * h * 3) as usize];
-        {
-            let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
-            ($draw)(&root)?;
-            root.present().map_err(err)?;
-        }
+        let png = if $svg_only {
+            Vec::new()
+        } else {
+            let mut pixels = vec![0u8; (w * h * 3) as usize];
+            {
+                let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
+                ($draw)(&root)?;
+                root.present().map_err(err)?;
+            }
+            $crate::render::charts::encode_png(&pixels, w, h)?
+        };
         Chart {
             name: $name,
             title: $title,
             svg,
-            png: $crate::render::charts::encode_png(&pixels, w, h)?,
+            png,
         }
     }};
+    ($name:expr, $title:expr, ($w:expr, $h:expr), $draw:expr) => {
+        render!($name, $title, ($w, $h), svg_only = false, $draw)
+    };
 }
 use render;
 
@@ -211,6 +220,21 @@ pub fn all(run: &Run, shapes: Option<&Shapes>, years: &[crate::history::Year]) -
         charts.push(chart);
     }
     Ok(charts)
+}
+
+/// The contributions chart as SVG alone (no PNG is drawn), for the planners' page: the same
+/// drawing as the report's.
+pub fn contributions_svg(run: &Run) -> Result<String, Error> {
+    font_once();
+    let t = run.lang.texts();
+    let source = fill(t.c_source, &[("sources", &sources(run))]);
+    Ok(bars::contributions_with(run, &source, true)?.svg)
+}
+
+/// The map's colour for `t` in [0, 1] (0 is the lowest figure, 1 the highest), as RGB.
+pub fn map_colour(t: f64) -> (u8, u8, u8) {
+    let c = map::colour(t);
+    (c.0, c.1, c.2)
 }
 
 /// The charts of a robustness run: the interval chart and the Sobol heat map.
