@@ -79,7 +79,9 @@ pub fn parse_all(file: SourceFile) -> Result<Vec<Criteria>, Diags> {
                     format!("neutral-language `{}` is not nn, nb or en", l.value),
                 )
                 .at(&file, l.span.clone(), "not a language")
-                .help("write nn (Nynorsk), nb (Bokmål) or en (English), or leave it out for the county's language (nn)"),
+                .help(
+                    "write nn (Nynorsk), nb (Bokmål) or en (English), or leave it out for the county's language (nn)",
+                ),
             );
         }
         lang
