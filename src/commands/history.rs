@@ -6,7 +6,7 @@ use crate::diag::Diag;
 use crate::history::{self, Figures, Year};
 use crate::lang::{Lang, fill};
 use crate::pipeline::{self, Run};
-use crate::render::cells::{Grid, number, optional, terminal, text};
+use crate::render::cells::{Grid, number, optional, terminal, text, year_heads};
 use crate::{output, render};
 
 /// One row per year: the figures, the decision as a share of the request, and for the county
@@ -14,16 +14,7 @@ use crate::{output, render};
 fn grid(run: &Run, years: &[Year], municipality: Option<usize>) -> Grid {
     let lang = run.lang;
     let t = lang.texts();
-    let mut header: Vec<String> = [
-        t.hi_year,
-        t.recommendation,
-        t.hi_request,
-        t.hi_decision,
-        t.hi_settled,
-        t.hi_ratio,
-    ]
-    .map(String::from)
-    .to_vec();
+    let mut header: Vec<String> = year_heads(lang).map(String::from).to_vec();
     let mut decimals = vec![None, Some(0), Some(0), Some(0), Some(0), Some(2)];
     if municipality.is_none() {
         header.extend([t.hi_mad, t.hi_met, t.hi_mad_rec].map(String::from));

@@ -184,6 +184,8 @@ catalogue! {
     /// `{year}`.
     c_map_title,
     c_map_legend,
+    /// A municipality's tooltip on the map: `{knr}` `{kommune}` `{n}` `{per_1000}`.
+    c_map_hover,
     /// `{year}` `{previous}`.
     c_compare_title,
     c_compare_axis,
@@ -240,6 +242,28 @@ catalogue! {
     h_upper,
     h_sentence,
     h_minimum_if_asked,
+    /// The workbook's sheets beside the ranked table, and their column heads.
+    w_sheet_contributions,
+    w_unit,
+    w_sheet_bounds,
+    w_lower_source,
+    w_upper_source,
+    w_above_lower,
+    w_below_upper,
+    w_gain_change,
+    w_gain_persons,
+    w_gain_percent,
+    w_gain_from,
+    w_lose_change,
+    w_lose_persons,
+    w_lose_percent,
+    w_lose_to,
+    w_override,
+    w_sheet_history,
+    w_note,
+    w_sheet_sources,
+    w_name,
+    w_cite,
     /// `{draws}`.
     s_heading,
     /// `{kappa}` `{seed}`.

@@ -216,6 +216,79 @@ pub fn notes(run: &Run) -> Vec<String> {
     out
 }
 
+/// The heads of one year's figures in a series: the year, the recommendation, IMDi's request,
+/// the decision, the number settled, and the decision as a share of the request.
+pub fn year_heads(lang: Lang) -> [&'static str; 6] {
+    let t = lang.texts();
+    [
+        t.hi_year,
+        t.recommendation,
+        t.hi_request,
+        t.hi_decision,
+        t.hi_settled,
+        t.hi_ratio,
+    ]
+}
+
+/// Where an indicator of the data comes from: the report's and the workbook's sources.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Provenance {
+    pub name: String,
+    pub label: String,
+    pub file: String,
+    pub column: String,
+    /// The years added up, "2024, 2025", or empty.
+    pub years: String,
+    /// The short citation of the source line under the charts ("SSB 07459 (2026)").
+    pub cite: String,
+    pub source: String,
+}
+
+/// Every indicator the run's data holds, in the catalogue's order.
+pub fn provenance(run: &Run) -> Vec<Provenance> {
+    let lang = run.lang;
+    run.data
+        .catalogue
+        .indicators
+        .iter()
+        .filter(|i| run.data.table.get(&i.name).is_some())
+        .map(|i| Provenance {
+            name: i.name.clone(),
+            label: i.label.get(lang).to_string(),
+            file: i.file.value.clone(),
+            column: i.column.value.clone(),
+            years: i
+                .years
+                .as_ref()
+                .map(|y| y.value.iter().map(i64::to_string).collect::<Vec<_>>().join(", "))
+                .unwrap_or_default(),
+            cite: i.cite.clone().unwrap_or_default(),
+            source: i.source.clone().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// One input file of a run and its fingerprint.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct InputFile {
+    pub name: String,
+    pub sha256: String,
+}
+
+/// The run's inputs: the criteria file, then every file read from the data folder.
+pub fn inputs(run: &Run) -> Vec<InputFile> {
+    let c = &run.criteria;
+    let mut inputs = vec![InputFile {
+        name: c.file.name.clone(),
+        sha256: crate::manifest::sha256(&c.file.text),
+    }];
+    inputs.extend(run.data.inputs.iter().map(|i| InputFile {
+        name: i.name.clone(),
+        sha256: crate::manifest::sha256(&i.text),
+    }));
+    inputs
+}
+
 /// Why a file could not be made. Rendering works in memory, so this is a library failing (a
 /// chart backend, the spreadsheet writer, a template, a serialiser): it is reported and the run
 /// stops, never a short or empty file.

@@ -5,7 +5,7 @@ use comfy_table::{CellAlignment, ContentArrangement, Table};
 use serde::Serialize;
 
 use crate::bounds::Bound;
-use crate::criteria::{Basis, Reads};
+use crate::criteria::{Basis, Criterion, Reads};
 use crate::data::IndicatorKind;
 use crate::explain::{Explanation, Side, source_label};
 use crate::lang::{Lang, fill};
@@ -16,6 +16,25 @@ fn bound_text(lang: Lang, b: Option<Bound>, none: &str) -> String {
         Some(b) => format!("{} ({})", lang.int(b.value), source_label(lang, b.source)),
         None => none.to_string(),
     }
+}
+
+/// How a criterion's raw value is shown: its decimals (none for a count) and its unit, if any.
+pub fn value_format(run: &Run, k: &Criterion) -> (usize, Option<String>) {
+    let first = k.reads.names().first().copied().unwrap_or_default();
+    let ind = run.data.catalogue.indicator(first);
+    // A series population-weighted is a rate per 1000 inhabitants.
+    let per_1000 = matches!(k.reads, Reads::Series { .. }) && k.basis == Basis::PopulationWeighted;
+    let decimals = if ind.is_some_and(|i| i.kind == IndicatorKind::Count) && !per_1000 {
+        0
+    } else {
+        1
+    };
+    let unit = if per_1000 {
+        Some("per 1000".to_string())
+    } else {
+        ind.and_then(|i| i.unit.clone())
+    };
+    (decimals, unit)
 }
 
 /// Everything behind one municipality's number, worded in the report's language.
@@ -53,22 +72,8 @@ pub fn view(run: &Run, e: &Explanation) -> View {
             let value = match (&k.column, part.value) {
                 (None, _) => t.x_none.to_string(),
                 (Some(_), v) => {
-                    let first = k.reads.names().first().copied().unwrap_or_default();
-                    let ind = run.data.catalogue.indicator(first);
-                    // A series population-weighted is a rate per 1000 inhabitants.
-                    let per_1000 = matches!(k.reads, Reads::Series { .. }) && k.basis == Basis::PopulationWeighted;
-                    let decimals = if ind.is_some_and(|i| i.kind == IndicatorKind::Count) && !per_1000 {
-                        0
-                    } else {
-                        1
-                    };
-                    let unit = if per_1000 {
-                        " per 1000".to_string()
-                    } else {
-                        ind.and_then(|i| i.unit.as_deref())
-                            .map(|u| format!(" {u}"))
-                            .unwrap_or_default()
-                    };
+                    let (decimals, unit) = value_format(run, k);
+                    let unit = unit.map(|u| format!(" {u}")).unwrap_or_default();
                     let shown = v.map_or_else(|| t.x_none.to_string(), |v| format!("{}{unit}", lang.num(v, decimals)));
                     if part.filled {
                         format!("{shown} ({})", t.x_filled_mark)

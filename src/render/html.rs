@@ -36,22 +36,6 @@ struct Change {
 }
 
 #[derive(Serialize)]
-struct Provenance {
-    name: String,
-    label: String,
-    file: String,
-    column: String,
-    years: String,
-    source: String,
-}
-
-#[derive(Serialize)]
-struct InputFile {
-    name: String,
-    sha256: String,
-}
-
-#[derive(Serialize)]
 struct ChartView<'a> {
     id: String,
     title: &'a str,
@@ -156,31 +140,8 @@ pub fn render(
         .into_iter()
         .map(|e| context! { id => format!("k{}", e.kommunenummer), view => ser(explanation::view(run, e)) })
         .collect();
-    let provenance: Vec<Provenance> = cat
-        .indicators
-        .iter()
-        .filter(|i| run.data.table.get(&i.name).is_some())
-        .map(|i| Provenance {
-            name: i.name.clone(),
-            label: i.label.get(lang).to_string(),
-            file: i.file.value.clone(),
-            column: i.column.value.clone(),
-            years: i
-                .years
-                .as_ref()
-                .map(|y| y.value.iter().map(i64::to_string).collect::<Vec<_>>().join(", "))
-                .unwrap_or_default(),
-            source: i.source.clone().unwrap_or_default(),
-        })
-        .collect();
-    let mut inputs = vec![InputFile {
-        name: c.file.name.clone(),
-        sha256: crate::manifest::sha256(&c.file.text),
-    }];
-    inputs.extend(run.data.inputs.iter().map(|i| InputFile {
-        name: i.name.clone(),
-        sha256: crate::manifest::sha256(&i.text),
-    }));
+    let provenance = super::cells::provenance(run);
+    let inputs = super::cells::inputs(run);
     let views = |charts: &'_ [Chart]| -> Vec<Value> {
         charts
             .iter()

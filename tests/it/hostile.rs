@@ -3,6 +3,7 @@
 //! names the file or the argument.
 
 use crate::common::{Run, Sandbox};
+use crate::report::{shared_strings, sheet_rows, unzip};
 
 fn no_panic(r: &Run) {
     assert!(
@@ -200,12 +201,39 @@ fn names_and_reasons_are_neutralised_for_each_format() {
         "4611,Etne,46,",
         "4611,=HYPERLINK(x),46,",
     );
+    s.edit(
+        "data/indicators.toml",
+        "cite = \"Vestland fylkeskommune\"",
+        "cite = \"@SUM(1+1)\"",
+    );
     s.criteria_with(
         "[bounds]",
         "[[override]]\nkommune = \"4614\"\nmax = 40\nreason = \"<script>alert(1)</script>\"\n\n[bounds]",
     );
     let r = s.run(&["report", "--criteria", "criteria.toml", "--out", "out"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // Excel: every text a string cell (rust_xlsxwriter's write_string), no formula in any sheet,
+    // on each sheet a name appears (all but the sources), and the citation in the sources.
+    let files = unzip(fs_err::read(s.path("out/2027/recommendation.xlsx")).unwrap());
+    let strings = shared_strings(&files);
+    let sheets: Vec<&String> = (1..=5)
+        .map(|k| &files[&format!("xl/worksheets/sheet{k}.xml")])
+        .collect();
+    let cells = |k: usize, text: &str| {
+        let xml = sheets[k - 1];
+        assert!(!xml.contains("<f>") && !xml.contains("<f "), "sheet {k} has a formula");
+        let rows = sheet_rows(xml, &strings);
+        rows.into_iter().flatten().filter(|(_, v)| v == text).count()
+    };
+    for k in 1..=4 {
+        assert!(cells(k, "=HYPERLINK(x)") > 0, "sheet {k} lacks the name as text");
+    }
+    assert_eq!(
+        cells(3, "<script>alert(1)</script>"),
+        1,
+        "the bounds sheet lacks the reason"
+    );
+    assert_eq!(cells(5, "@SUM(1+1)"), 1, "the sources sheet lacks the citation");
     // CSV: a cell that a spreadsheet would run as a formula starts with an apostrophe.
     let csv = s.read("out/2027/recommendation.csv");
     assert!(csv.contains(",'@SUM(A1)"), "{csv}");

@@ -4,14 +4,52 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{Chart, Error, FAMILY, GRID, INK, MUTED, PALETTE, err, legend, render, with_source};
+use crate::explain::Explanation;
 use crate::lang::fill;
 use crate::pipeline::Run;
 
-/// How many of the municipalities furthest from "recommendation = capacity" get a name.
-const LABELLED: usize = 8;
+/// How many outliers of each kind get a name (see [`named`]).
+const OUTLIERS: usize = 5;
+
+/// A municipality on the chart: its declared capacity, its recommendation, and itself.
+type Point<'a> = (f64, f64, &'a Explanation);
+
+/// The points that get a name, in the order they are placed: first the most populous
+/// municipality (Bergen in Vestland: the one an adviser looks for first), then the outliers:
+/// those asked for more than they declared (the capacity dialogue's first questions), and
+/// those furthest from "recommendation = capacity" in persons (what the county has to find
+/// places for) and as a ratio (what stands furthest from the line on the log scales); each
+/// kind at most [`OUTLIERS`], the furthest first.
+fn named<'a>(run: &Run, points: &[Point<'a>]) -> Vec<Point<'a>> {
+    let largest = run
+        .explanations
+        .iter()
+        .max_by(|a, b| a.population.total_cmp(&b.population).then(b.rank.cmp(&a.rank)))
+        .map(|e| e.kommunenummer.as_str());
+    let furthest = |gap: fn(&Point) -> f64| {
+        let mut order: Vec<&Point<'a>> = points.iter().filter(|p| gap(p) > 0.0).collect();
+        order.sort_by(|a, b| gap(b).total_cmp(&gap(a)).then(a.2.rank.cmp(&b.2.rank)));
+        order.into_iter().take(OUTLIERS)
+    };
+    let mut out: Vec<Point<'a>> = points
+        .iter()
+        .filter(|p| Some(p.2.kommunenummer.as_str()) == largest)
+        .copied()
+        .collect();
+    for &p in furthest(|p| p.1 - p.0)
+        .chain(furthest(|p| (p.1 - p.0).abs()))
+        .chain(furthest(|p| (p.1 / p.0).ln().abs()))
+    {
+        if !out.iter().any(|q| q.2.kommunenummer == p.2.kommunenummer) {
+            out.push(p);
+        }
+    }
+    out
+}
 
 /// Declared capacity against the recommendation, both on log scales, with the line where they
-/// are equal; the municipalities furthest from it are named. `None` without a capacity column.
+/// are equal; the most populous municipality and the outliers are named (see [`named`]).
+/// `None` without a capacity column.
 pub fn capacity(run: &Run, source: &str) -> Result<Option<Chart>, Error> {
     let lang = run.lang;
     let t = lang.texts();
@@ -25,13 +63,13 @@ pub fn capacity(run: &Run, source: &str) -> Result<Option<Chart>, Error> {
     let label = cat
         .indicator(&column.value)
         .map_or(column.value.as_str(), |i| i.label.get(lang));
-    let points: Vec<(f64, f64, &str)> = run
+    let points: Vec<Point> = run
         .explanations
         .iter()
         .zip(values)
         .filter_map(|(e, cap)| {
             cap.filter(|c| *c > 0.0 && e.recommendation > 0)
-                .map(|c| (c, e.recommendation as f64, e.kommune.as_str()))
+                .map(|c| (c, e.recommendation as f64, e))
         })
         .collect();
     if points.is_empty() {
@@ -39,15 +77,7 @@ pub fn capacity(run: &Run, source: &str) -> Result<Option<Chart>, Error> {
     }
     let lo = points.iter().map(|p| p.0.min(p.1)).fold(f64::INFINITY, f64::min) * 0.7;
     let hi = points.iter().map(|p| p.0.max(p.1)).fold(0.0, f64::max) * 1.5;
-    let mut far: Vec<&(f64, f64, &str)> = points.iter().collect();
-    far.sort_by(|a, b| {
-        (b.1 / b.0)
-            .ln()
-            .abs()
-            .total_cmp(&(a.1 / a.0).ln().abs())
-            .then(a.2.cmp(b.2))
-    });
-    far.truncate(LABELLED);
+    let named = named(run, &points);
     let title = fill(t.c_capacity_title, &[("year", &run.criteria.year.to_string())]);
     let x_desc = fill(t.c_capacity_axis, &[("label", label)]);
     Ok(Some(render!(
@@ -89,7 +119,7 @@ pub fn capacity(run: &Run, source: &str) -> Result<Option<Chart>, Error> {
                 .map_err(err)?;
             // Names beside the points, skipping one that would overlap a name already placed.
             let mut placed: Vec<(i32, i32)> = Vec::new();
-            for &&(c, a, name) in &far {
+            for &(c, a, e) in &named {
                 let (x, y) = chart.backend_coord(&(c, a));
                 if placed
                     .iter()
@@ -101,7 +131,7 @@ pub fn capacity(run: &Run, source: &str) -> Result<Option<Chart>, Error> {
                 chart
                     .draw_series([EmptyElement::at((c, a))
                         + Text::new(
-                            name.to_string(),
+                            e.kommune.clone(),
                             (8, 0),
                             (FAMILY, 13)
                                 .into_font()
