@@ -27,15 +27,7 @@ pub fn seal(
     mut files: Vec<(String, Vec<u8>)>,
     mut manifest: Manifest,
 ) -> Result<Vec<(String, Vec<u8>)>, crate::render::Error> {
-    let mut outputs: Vec<InputFile> = files
-        .iter()
-        .map(|(name, bytes)| InputFile {
-            name: name.clone(),
-            sha256: sha256_bytes(bytes),
-        })
-        .collect();
-    outputs.sort_by(|a, b| a.name.cmp(&b.name));
-    manifest.outputs = outputs;
+    manifest.outputs = fingerprints(&files);
     files.push((FILE.to_string(), manifest.to_bytes()?));
     Ok(files)
 }
@@ -59,6 +51,19 @@ pub struct Number {
     pub kommunenummer: String,
     pub kommune: String,
     pub recommendation: u64,
+}
+
+/// Each file's SHA-256, sorted by name.
+fn fingerprints(files: &[(String, Vec<u8>)]) -> Vec<InputFile> {
+    let mut outputs: Vec<InputFile> = files
+        .iter()
+        .map(|(name, bytes)| InputFile {
+            name: name.clone(),
+            sha256: sha256_bytes(bytes),
+        })
+        .collect();
+    outputs.sort_by(|a, b| a.name.cmp(&b.name));
+    outputs
 }
 
 /// The manifest at the top of a set with categories: the categories, each in its own folder
@@ -86,14 +91,7 @@ pub fn seal_set(
     mut files: Vec<(String, Vec<u8>)>,
     categories: Vec<String>,
 ) -> Result<Vec<(String, Vec<u8>)>, crate::render::Error> {
-    let mut outputs: Vec<InputFile> = files
-        .iter()
-        .map(|(name, bytes)| InputFile {
-            name: name.clone(),
-            sha256: sha256_bytes(bytes),
-        })
-        .collect();
-    outputs.sort_by(|a, b| a.name.cmp(&b.name));
+    let outputs = fingerprints(&files);
     let manifest = SetManifest {
         tool: env!("CARGO_PKG_NAME").to_string(),
         version: env!("CARGO_PKG_VERSION").to_string(),
