@@ -190,12 +190,17 @@ struct Histogram {
 }
 
 impl Histogram {
+    #[inline]
     fn add(&mut self, v: u64, times: u64) {
-        let k = v.wrapping_sub(self.start) as usize;
-        if k < self.counts.len() {
-            self.counts[k] += times;
-            return;
+        match self.counts.get_mut(v.wrapping_sub(self.start) as usize) {
+            Some(count) => *count += times,
+            None => self.widen(v, times),
         }
+    }
+
+    /// `add` for a value outside the window so far.
+    #[cold]
+    fn widen(&mut self, v: u64, times: u64) {
         if self.counts.is_empty() {
             self.start = v;
         }
@@ -356,6 +361,8 @@ struct Work {
     combined: Vec<f64>,
     seats: Vec<u64>,
     order: Vec<usize>,
+    /// The keys of `order`, sorted in each draw.
+    sorted: Vec<(u128, usize)>,
     scratch: Scratch,
     noise: Vec<f64>,
     noisy_values: Vec<f64>,
@@ -459,6 +466,7 @@ impl<'a> Engine<'a> {
             combined: vec![0.0; n],
             seats: Vec::with_capacity(n),
             order: (0..n).collect(),
+            sorted: Vec::with_capacity(n),
             scratch: Scratch::default(),
             noise: vec![0.0; n * self.model.columns],
             noisy_values: vec![0.0; n],
@@ -561,22 +569,26 @@ impl<'a> Engine<'a> {
         let n = m.n();
         let (seats, combined) = (&w.seats, &w.combined);
         // The recommendation's order: more seats first, then the larger share, then the lower
-        // kommunenummer. The order of the last draw is nearly right, so insertion sort is quick.
-        let before = |i: usize, j: usize| {
-            seats[i] > seats[j]
-                || seats[i] == seats[j] && (combined[i] > combined[j] || combined[i] == combined[j] && i < j)
+        // kommunenummer, as one key that sorts ascending. The order of the last draw is nearly
+        // right, so insertion sort from it is quick.
+        let key = |i: usize| -> (u128, usize) {
+            let more = u128::from(u64::MAX - seats[i]) << 64;
+            (more | u128::from(!fast::ordered(combined[i])), i)
         };
-        let order = &mut w.order;
-        for k in 1..order.len() {
-            let item = order[k];
+        let sorted = &mut w.sorted;
+        sorted.clear();
+        sorted.extend(w.order.iter().map(|&i| key(i)));
+        for k in 1..sorted.len() {
+            let item = sorted[k];
             let mut p = k;
-            while p > 0 && before(item, order[p - 1]) {
-                order[p] = order[p - 1];
+            while p > 0 && item < sorted[p - 1] {
+                sorted[p] = sorted[p - 1];
                 p -= 1;
             }
-            order[p] = item;
+            sorted[p] = item;
         }
-        for (place, &i) in w.order.iter().enumerate() {
+        for (place, (o, &(_, i))) in w.order.iter_mut().zip(sorted.iter()).enumerate() {
+            *o = i;
             t.ranks[i].add(place as u64 + 1, 1);
         }
         for (i, &a) in seats.iter().enumerate() {
