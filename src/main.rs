@@ -4,6 +4,11 @@ use std::process::ExitCode;
 use busetting::cli::{Cli, Color};
 use clap::Parser;
 
+/// Polars' readers allocate and free large buffers; the system allocator maps and zeroes fresh
+/// pages for each, which was most of a short run's time.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     std::panic::set_hook(Box::new(|info| {
