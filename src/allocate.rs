@@ -68,6 +68,12 @@ fn leave_out(limits: &mut Limits) {
     });
 }
 
+/// Of the municipalities below minimum-if-asked, the one left out next: the smallest share, and
+/// of equal shares the later one. The robustness engine's fast path follows the same rule.
+pub(crate) fn next_left_out(shares: &[f64], below: impl Iterator<Item = usize>) -> Option<usize> {
+    below.min_by(|&i, &j| shares[i].total_cmp(&shares[j]).then(j.cmp(&i)))
+}
+
 /// Allocates `total` by `method` over the combined shares within the limits.
 pub fn allocate(
     method: Method,
@@ -119,9 +125,11 @@ pub fn allocate(
         })?;
         if let Some(m) = minimum_if_asked {
             // Leave out, one at a time and smallest share first, whoever lands between 0 and m.
-            let below = (0..shares.len())
-                .filter(|&i| !limits[i].is_protected() && allocation.seats[i] > 0 && allocation.seats[i] < m)
-                .min_by(|&i, &j| shares[i].total_cmp(&shares[j]).then(j.cmp(&i)));
+            let below = next_left_out(
+                shares,
+                (0..shares.len())
+                    .filter(|&i| !limits[i].is_protected() && allocation.seats[i] > 0 && allocation.seats[i] < m),
+            );
             if let Some(i) = below {
                 dropped.push(Dropped {
                     index: i,

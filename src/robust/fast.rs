@@ -18,6 +18,7 @@
 //! `O(log n)` for each unit that moves; scanning every municipality for each move, as before, made
 //! the whole country's draws eight times dearer.
 
+use crate::allocate;
 use crate::apportion::Method;
 use crate::bounds::Limits;
 
@@ -180,8 +181,7 @@ impl Allocator {
             return false;
         }
         loop {
-            // The smallest share; of equal shares the later municipality, as the exact engine.
-            let Some(&i) = s.below.iter().min_by(|&&i, &&j| w[i].total_cmp(&w[j]).then(j.cmp(&i))) else {
+            let Some(i) = allocate::next_left_out(w, s.below.iter().copied()) else {
                 return true;
             };
             // Left out: its units go to the strongest claims of the others.
@@ -325,9 +325,8 @@ impl Allocator {
             let Some(m) = self.minimum_if_asked else {
                 return true;
             };
-            let below = (0..w.len())
-                .filter(|&i| !self.protected[i] && a[i] > 0 && a[i] < m)
-                .min_by(|&i, &j| w[i].total_cmp(&w[j]).then(j.cmp(&i)));
+            let below =
+                allocate::next_left_out(w, (0..w.len()).filter(|&i| !self.protected[i] && a[i] > 0 && a[i] < m));
             let Some(i) = below else {
                 return true;
             };
