@@ -48,10 +48,15 @@ pub struct Allocator {
     /// bounds that cannot hold the total before it leaves out anybody.
     written: Sums,
     written_bounds: (Vec<u64>, Vec<u64>),
+    /// The sums of `lower` and `upper`.
+    sums: Sums,
     lower: Vec<u64>,
     /// `u64::MAX` is unbounded.
     upper: Vec<u64>,
     protected: Vec<bool>,
+    /// Below minimum-if-asked is `0 < held ≤ below[i]`: minimum-if-asked − 1, or 0 when it does
+    /// not apply (protected, or no minimum).
+    below: Vec<u64>,
     /// `divisors[h]` decides unit number `h + 1` (divisor methods).
     divisors: Vec<f64>,
     /// Half the first divisor of Sainte-Laguë: a smaller quota gets no unit.
@@ -90,6 +95,13 @@ impl Allocator {
                 }
             }
         }
+        let below = protected
+            .iter()
+            .map(|&p| match minimum_if_asked {
+                Some(m) if !p => m.saturating_sub(1),
+                _ => 0,
+            })
+            .collect();
         let divisors = if method.is_divisor_method() {
             (0..=total.min(TABLE)).map(|h| method.divisor(h).value()).collect()
         } else {
@@ -105,9 +117,11 @@ impl Allocator {
             minimum_if_asked,
             written,
             written_bounds,
+            sums: Sums::of(&lower, &upper),
             lower,
             upper,
             protected,
+            below,
             divisors,
             first_half,
         }
@@ -127,34 +141,43 @@ impl Allocator {
     pub fn seats(&self, shares: &[f64], out: &mut Vec<u64>, scratch: &mut Scratch) -> bool {
         scratch.lower.clone_from(&self.lower);
         scratch.upper.clone_from(&self.upper);
-        let mut written = self.written;
-        // A zero share never rises above its lower bound.
-        for (i, &w) in shares.iter().enumerate() {
-            if !(w.is_finite() && w >= 0.0) {
-                return false;
-            }
-            if w == 0.0 {
-                scratch.upper[i] = scratch.lower[i];
-                let (l, u) = (self.written_bounds.0[i], self.written_bounds.1[i]);
-                written.leave_out(l, u);
-                written.add(l, l);
-            }
+        let (mut usable, mut zero, mut total) = (true, false, 0.0);
+        for &w in shares {
+            usable &= w >= 0.0 && w < f64::INFINITY;
+            zero |= w == 0.0;
+            total += w;
         }
-        let sums = Sums::of(&scratch.lower, &scratch.upper);
+        if !usable {
+            return false;
+        }
+        let (mut written, mut sums) = (self.written, self.sums);
+        if zero {
+            // A zero share never rises above its lower bound.
+            for (i, &w) in shares.iter().enumerate() {
+                if w == 0.0 {
+                    scratch.upper[i] = scratch.lower[i];
+                    let (l, u) = (self.written_bounds.0[i], self.written_bounds.1[i]);
+                    written.leave_out(l, u);
+                    written.add(l, l);
+                }
+            }
+            sums = Sums::of(&scratch.lower, &scratch.upper);
+        }
         if !written.hold(self.total) || !sums.hold(self.total) {
             return false;
         }
         if self.method.is_divisor_method() {
-            self.by_divisors(shares, out, scratch, sums)
+            self.by_divisors(shares, total, out, scratch, sums)
         } else {
             self.by_largest_remainder(shares, out, scratch, sums)
         }
     }
 
-    fn by_divisors(&self, w: &[f64], a: &mut Vec<u64>, s: &mut Scratch, mut sums: Sums) -> bool {
+    /// `total_w` is the sum of `w`.
+    fn by_divisors(&self, w: &[f64], total_w: f64, a: &mut Vec<u64>, s: &mut Scratch, mut sums: Sums) -> bool {
         let n = w.len();
         // Seats per unit of share with the bounds in force: a few rounds of water-filling.
-        let mut x = self.total as f64 / w.iter().sum::<f64>();
+        let mut x = self.total as f64 / total_w;
         for _ in 0..6 {
             let (fixed, free) = held_and_free(w, &s.lower, &s.upper, x);
             let next = (self.total as f64 - fixed) / free;
@@ -163,21 +186,33 @@ impl Allocator {
             }
             x = next;
         }
+        // The start, its claims and who is below minimum-if-asked, in one pass.
         a.clear();
-        a.extend((0..n).map(|i| self.units(x * w[i]).clamp(s.lower[i], s.upper[i])));
-        let mut sum: u64 = a.iter().sum();
-        let upper = &s.upper;
-        s.next.reset(n, |i| self.next_key(w[i], a[i], upper[i]));
         s.below.clear();
         s.listed.clear();
-        for (i, &held) in a.iter().enumerate() {
+        s.next.start(n);
+        let mut sum = 0;
+        // The weakest unit held above a lower bound.
+        let mut weakest = (usize::MAX, f64::INFINITY);
+        for i in 0..n {
+            let held = self.units(x * w[i]).clamp(s.lower[i], s.upper[i]);
+            a.push(held);
+            sum += held;
+            if held > s.lower[i] {
+                let q = self.quotient(w[i], held - 1);
+                if q < weakest.1 {
+                    weakest = (i, q);
+                }
+            }
+            s.next.leaf(i, self.next_key(w[i], held, s.upper[i]));
             let below = self.is_below(i, held);
             s.listed.push(below);
             if below {
                 s.below.push(i);
             }
         }
-        if !self.settle(w, a, s, &mut sum) {
+        s.next.build();
+        if !self.settle(w, a, s, &mut sum, weakest) {
             return false;
         }
         loop {
@@ -206,8 +241,7 @@ impl Allocator {
     }
 
     fn is_below(&self, i: usize, held: u64) -> bool {
-        self.minimum_if_asked
-            .is_some_and(|m| !self.protected[i] && held > 0 && held < m)
+        held.wrapping_sub(1) < self.below[i]
     }
 
     /// The trees after municipality `i`'s number changed.
@@ -240,9 +274,26 @@ impl Allocator {
 
     /// From the start: moves units one at a time to the strongest claim until the sum is right
     /// and no unit withheld beats a unit given; `false` when the last two are too close to call.
-    fn settle(&self, w: &[f64], a: &mut [u64], s: &mut Scratch, sum: &mut u64) -> bool {
-        if self.give(w, a, s, sum).is_none() {
+    ///
+    /// `start` is the weakest unit held at the start (municipality and quotient).
+    fn settle(&self, w: &[f64], a: &mut [u64], s: &mut Scratch, sum: &mut u64, start: (usize, f64)) -> bool {
+        let Some(last) = self.give(w, a, s, sum) else {
             return false;
+        };
+        if *sum == self.total {
+            // The units given weaken one by one and were withheld at the start, so the weakest
+            // unit held is the start's or the last one given. When that is clear, and the
+            // strongest claim is another municipality's, one comparison settles it; otherwise
+            // the exchanges below decide.
+            let (l, ql) = if last.1 < start.1 { last } else { start };
+            let (g, key) = s.next.top();
+            if l == usize::MAX || key == NONE {
+                return true;
+            }
+            let qg = from_ordered(!key);
+            if g != l && last.1 != start.1 && qg <= ql {
+                return apart(ql, qg);
+            }
         }
         while *sum > self.total {
             let Some((l, _)) = self.weakest(w, a, s, None) else {
@@ -291,7 +342,7 @@ impl Allocator {
     /// unit held thus clears the strongest claim left if that one does (the margin grows with
     /// the stronger unit), and that single comparison is the whole check.
     fn refill(&self, w: &[f64], a: &mut [u64], s: &mut Scratch, sum: &mut u64) -> bool {
-        let Some(last) = self.give(w, a, s, sum) else {
+        let Some((_, last)) = self.give(w, a, s, sum) else {
             return false;
         };
         let (_, key) = s.next.top();
@@ -299,16 +350,16 @@ impl Allocator {
     }
 
     /// Gives units, one at a time, to the strongest claim until the sum is the total; the
-    /// quotient of the last unit given (infinite when none was), or `None` when the claims run
-    /// out first.
-    fn give(&self, w: &[f64], a: &mut [u64], s: &mut Scratch, sum: &mut u64) -> Option<f64> {
-        let mut last = f64::INFINITY;
+    /// municipality and quotient of the last unit given (`usize::MAX` and infinite when none
+    /// was), or `None` when the claims run out first.
+    fn give(&self, w: &[f64], a: &mut [u64], s: &mut Scratch, sum: &mut u64) -> Option<(usize, f64)> {
+        let mut last = (usize::MAX, f64::INFINITY);
         while *sum < self.total {
             let (g, key) = s.next.top();
             if key == NONE {
                 return None;
             }
-            last = from_ordered(!key);
+            last = (g, from_ordered(!key));
             a[g] += 1;
             *sum += 1;
             self.refresh(g, w, a, s);
@@ -439,57 +490,90 @@ impl Sums {
 #[derive(Clone, Debug, Default)]
 struct Tree {
     leaves: usize,
-    /// `node[p]`: the smallest key below node `p` in the high half and its leaf in the low half;
-    /// the root is 1, the leaves start at `leaves`.
-    node: Vec<u128>,
+    /// `key[p]`: the smallest key below node `p`; the root is 1, the leaves start at `leaves`.
+    key: Vec<u64>,
+    /// `win[p]`: the leaf that holds `key[p]` (the leftmost of equal keys).
+    win: Vec<u32>,
 }
 
 impl Tree {
-    fn reset(&mut self, n: usize, key: impl Fn(usize) -> u64) {
+    /// Empties the tree for `n` keys, all `NONE` until set with [`Tree::leaf`] and [`Tree::build`].
+    fn start(&mut self, n: usize) {
         let leaves = n.next_power_of_two().max(2);
         self.leaves = leaves;
-        self.node.clear();
-        self.node.resize(2 * leaves, 0);
+        self.key.clear();
+        self.key.resize(2 * leaves, NONE);
+        self.win.clear();
+        self.win.resize(2 * leaves, 0);
+    }
+
+    fn leaf(&mut self, i: usize, key: u64) {
+        self.key[self.leaves + i] = key;
+    }
+
+    /// The inner nodes from the leaves.
+    fn build(&mut self) {
+        let leaves = self.leaves;
         for i in 0..leaves {
-            let k = if i < n { key(i) } else { NONE };
-            self.node[leaves + i] = u128::from(k) << 64 | i as u128;
+            self.win[leaves + i] = i as u32;
         }
         for p in (1..leaves).rev() {
-            self.node[p] = self.node[2 * p].min(self.node[2 * p + 1]);
+            self.pull(p);
         }
     }
 
-    fn entry(node: u128) -> (usize, u64) {
-        (node as u64 as usize, (node >> 64) as u64)
+    /// Node `p` from its two children.
+    #[inline]
+    fn pull(&mut self, p: usize) -> (u64, u32) {
+        let (keys, wins) = (&self.key[2 * p..2 * p + 2], &self.win[2 * p..2 * p + 2]);
+        // A select, not a branch: which child wins is a coin toss.
+        let right = keys[1] < keys[0];
+        let k = if right { keys[1] } else { keys[0] };
+        let w = if right { wins[1] } else { wins[0] };
+        self.key[p] = k;
+        self.win[p] = w;
+        (k, w)
+    }
+
+    #[cfg(test)]
+    fn reset(&mut self, n: usize, key: impl Fn(usize) -> u64) {
+        self.start(n);
+        for i in 0..n {
+            self.leaf(i, key(i));
+        }
+        self.build();
     }
 
     fn set(&mut self, i: usize, key: u64) {
         let mut p = self.leaves + i;
-        self.node[p] = u128::from(key) << 64 | i as u128;
+        self.key[p] = key;
         while p > 1 {
-            let winner = self.node[p].min(self.node[p ^ 1]);
             p /= 2;
+            let before = (self.key[p], self.win[p]);
             // Unchanged here, unchanged above.
-            if self.node[p] == winner {
+            if self.pull(p) == before {
                 break;
             }
-            self.node[p] = winner;
         }
     }
 
     fn top(&self) -> (usize, u64) {
-        Tree::entry(self.node[1])
+        (self.win[1] as usize, self.key[1])
     }
 
     /// The smallest key but that of `i`: the smallest of the winners beside its path.
     fn second(&self, i: usize) -> (usize, u64) {
         let mut p = self.leaves + i;
-        let mut best = u128::MAX;
+        let mut best = (NONE, u32::MAX);
         while p > 1 {
-            best = best.min(self.node[p ^ 1]);
+            let q = p ^ 1;
+            let candidate = (self.key[q], self.win[q]);
+            if candidate < best {
+                best = candidate;
+            }
             p /= 2;
         }
-        Tree::entry(best)
+        (best.1 as usize, best.0)
     }
 }
 
@@ -772,7 +856,8 @@ mod tests {
         assert!(!Allocator::new(METHODS[0], 31, &lim, Some(5)).seats(&w, &mut out, &mut Scratch::default()));
     }
 
-    /// The tree answers what a scan answers, through any sequence of changes.
+    /// The tree answers what a scan answers, through any sequence of changes, with and without
+    /// each changed key.
     #[test]
     fn the_tree_finds_the_smallest_key_as_a_scan_does() {
         let mut runner = TestRunner::default();
@@ -791,6 +876,13 @@ mod tests {
                     let smallest = *keys.iter().min().unwrap();
                     let first = keys.iter().position(|&k| k == smallest).unwrap();
                     prop_assert_eq!(tree.top(), (first, smallest));
+                    // And without `i`: the smallest of the others, the first of equals.
+                    let others = (0..keys.len()).filter(|&j| j != i).min_by_key(|&j| (keys[j], j));
+                    let (j, key) = tree.second(i);
+                    match others {
+                        Some(o) => prop_assert_eq!((j, key), (o, keys[o])),
+                        None => prop_assert_eq!(key, NONE),
+                    }
                 }
                 Ok(())
             })
