@@ -3,10 +3,12 @@
 //! all 357 of the country.
 //!
 //! Targets on a 2-core machine, for the whole process (`busetting sensitivity --draws 100000`,
-//! loading, draws and output; the `process_*` benches): Vestland in ≤ 0.097 s, 30 times faster
-//! than a vectorised numpy implementation's 2.9 s; the whole country in < 0.7 s; both under
-//! 100 MB. The `vestland_*` and `norway_*` benches time the draws alone, in process. Run with
-//! `cargo bench --bench sensitivity`; memory is measured on the command line (see README).
+//! loading, draws and output; the `process_*` benches): Vestland 30 times faster than the
+//! vectorised numpy peer in `benches/peer/sensitivity.py` on the same machine (2.9–3.9 s for
+//! 100 000 draws on the machines measured, so about 0.1–0.13 s); the whole country in < 0.7 s;
+//! both under 100 MB. Run the peer beside these benches: machines differ by 2–3 times. The
+//! `vestland_*` and `norway_*` benches time the draws alone, in process. Run with `cargo bench
+//! --bench sensitivity`; memory is measured on the command line (see README).
 
 use std::path::PathBuf;
 use std::process::Command;
