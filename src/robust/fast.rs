@@ -143,7 +143,7 @@ impl Allocator {
         scratch.upper.clone_from(&self.upper);
         let (mut usable, mut zero, mut total) = (true, false, 0.0);
         for &w in shares {
-            usable &= w >= 0.0 && w < f64::INFINITY;
+            usable &= (0.0..f64::INFINITY).contains(&w);
             zero |= w == 0.0;
             total += w;
         }
@@ -194,17 +194,17 @@ impl Allocator {
         let mut sum = 0;
         // The weakest unit held above a lower bound.
         let mut weakest = (usize::MAX, f64::INFINITY);
-        for i in 0..n {
-            let held = self.units(x * w[i]).clamp(s.lower[i], s.upper[i]);
+        for (i, &wi) in w.iter().enumerate() {
+            let held = self.units(x * wi).clamp(s.lower[i], s.upper[i]);
             a.push(held);
             sum += held;
             if held > s.lower[i] {
-                let q = self.quotient(w[i], held - 1);
+                let q = self.quotient(wi, held - 1);
                 if q < weakest.1 {
                     weakest = (i, q);
                 }
             }
-            s.next.leaf(i, self.next_key(w[i], held, s.upper[i]));
+            s.next.leaf(i, self.next_key(wi, held, s.upper[i]));
             let below = self.is_below(i, held);
             s.listed.push(below);
             if below {
