@@ -43,7 +43,6 @@ const NONE: u64 = u64::MAX;
 pub struct Allocator {
     method: Method,
     total: u64,
-    minimum_if_asked: Option<u64>,
     /// The sums of the bounds as written, before anybody is left out: the exact engine refuses
     /// bounds that cannot hold the total before it leaves out anybody.
     written: Sums,
@@ -53,7 +52,6 @@ pub struct Allocator {
     lower: Vec<u64>,
     /// `u64::MAX` is unbounded.
     upper: Vec<u64>,
-    protected: Vec<bool>,
     /// Below minimum-if-asked is `0 < held ≤ below[i]`: minimum-if-asked − 1, or 0 when it does
     /// not apply (protected, or no minimum).
     below: Vec<u64>,
@@ -114,13 +112,11 @@ impl Allocator {
         Allocator {
             method,
             total,
-            minimum_if_asked,
             written,
             written_bounds,
             sums: Sums::of(&lower, &upper),
             lower,
             upper,
-            protected,
             below,
             divisors,
             first_half,
@@ -373,12 +369,7 @@ impl Allocator {
             if !largest_remainder(w, &s.lower, &s.upper, self.total, a, &mut s.quota) {
                 return false;
             }
-            let Some(m) = self.minimum_if_asked else {
-                return true;
-            };
-            let below =
-                allocate::next_left_out(w, (0..w.len()).filter(|&i| !self.protected[i] && a[i] > 0 && a[i] < m));
-            let Some(i) = below else {
+            let Some(i) = allocate::next_left_out(w, (0..w.len()).filter(|&i| self.is_below(i, a[i]))) else {
                 return true;
             };
             sums.leave_out(s.lower[i], s.upper[i]);
