@@ -23,9 +23,10 @@ use crate::apportion::Method;
 use crate::bounds::Limits;
 
 /// Closer than this (relative) and a comparison of two quotients is not trusted. The exact engine
-/// compares the same `f64` shares over exact divisors; here a quotient is `w / d` with `d` exact
-/// or one rounding off (a fractional first divisor, a square root), so it is within `2.3e-16`
-/// (relative) of the exact one, and the margin leaves a factor of several thousand.
+/// compares the same `f64` shares over exact divisors; here a quotient is `w · (1 / d)` with `d`
+/// exact or one rounding off (a fractional first divisor, a square root) and two more roundings
+/// (the reciprocal and the product), so it is within `4.5e-16` (relative) of the exact one, and
+/// the margin leaves a factor of two thousand.
 const QUOTIENT_MARGIN: f64 = 1e-12;
 
 /// The same for largest remainder, whose quota goes through a water level summed over every
@@ -55,8 +56,9 @@ pub struct Allocator {
     /// Below minimum-if-asked is `0 < held ≤ below[i]`: minimum-if-asked − 1, or 0 when it does
     /// not apply (protected, or no minimum).
     below: Vec<u64>,
-    /// `divisors[h]` decides unit number `h + 1` (divisor methods).
-    divisors: Vec<f64>,
+    /// `1 / d` for the divisor `d` that decides unit number `h + 1`, at `h` (divisor methods):
+    /// a product is cheaper than a quotient, and a draw computes many.
+    inverse: Vec<f64>,
     /// Half the first divisor of Sainte-Laguë: a smaller quota gets no unit.
     first_half: f64,
 }
@@ -100,8 +102,10 @@ impl Allocator {
                 _ => 0,
             })
             .collect();
-        let divisors = if method.is_divisor_method() {
-            (0..=total.min(TABLE)).map(|h| method.divisor(h).value()).collect()
+        let inverse = if method.is_divisor_method() {
+            (0..=total.min(TABLE))
+                .map(|h| 1.0 / method.divisor(h).value())
+                .collect()
         } else {
             Vec::new()
         };
@@ -118,18 +122,21 @@ impl Allocator {
             lower,
             upper,
             below,
-            divisors,
+            inverse,
             first_half,
         }
     }
 
     /// The priority of unit number `held + 1` of a municipality with share `w`.
+    #[inline]
     fn quotient(&self, w: f64, held: u64) -> f64 {
-        let d = match self.divisors.get(held as usize) {
-            Some(&d) => d,
-            None => self.method.divisor(held).value(),
+        let inverse = match self.inverse.get(held as usize) {
+            Some(&inverse) => inverse,
+            None => 1.0 / self.method.divisor(held).value(),
         };
-        if d == 0.0 { f64::INFINITY } else { w / d }
+        // A divisor of 0 (the first of Adams and Huntington–Hill) gives an infinite priority,
+        // also to a share of 0.
+        if inverse == f64::INFINITY { inverse } else { w * inverse }
     }
 
     /// The seats for `shares` into `out`; `false` when the answer is too close to a tie to trust
@@ -384,15 +391,18 @@ impl Allocator {
     /// Units the method gives to a weight worth `v` seats at the final divisor: a start that
     /// is rarely more than a unit or two off.
     fn units(&self, v: f64) -> u64 {
-        // `as` truncates, which is the floor for the non-negative values here.
-        let a = v as u64;
+        // `v` is not negative; `as i64` truncates (the floor here) and saturates, and is
+        // cheaper than `as u64`.
+        let floor = || (v as i64) as u64;
         match self.method {
             Method::SainteLague { .. } if v < self.first_half => 0,
-            Method::SainteLague { .. } => ((v + 0.5) as u64).max(1),
-            Method::DHondt => a,
-            Method::Adams => a + u64::from(v > a as f64),
-            Method::HuntingtonHill => a + u64::from(v > 0.0 && v > ((a * (a + 1)) as f64).sqrt()),
-            Method::LargestRemainder => a,
+            Method::SainteLague { .. } => ((v + 0.5) as i64).max(1) as u64,
+            Method::DHondt | Method::LargestRemainder => floor(),
+            Method::Adams => floor() + u64::from(v > floor() as f64),
+            Method::HuntingtonHill => {
+                let a = floor();
+                a + u64::from(v > 0.0 && v > ((a * (a + 1)) as f64).sqrt())
+            }
         }
     }
 }
