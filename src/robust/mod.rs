@@ -360,8 +360,7 @@ struct Work {
     weights: Vec<f64>,
     combined: Vec<f64>,
     seats: Vec<u64>,
-    order: Vec<usize>,
-    /// The keys of `order`, sorted in each draw.
+    /// The ranking keys, sorted in each draw.
     sorted: Vec<(u128, usize)>,
     scratch: Scratch,
     noise: Vec<f64>,
@@ -379,6 +378,8 @@ pub struct Engine<'a> {
     /// Class edges per criterion (`classes − 1` each).
     edges: Vec<Vec<f64>>,
     classes: usize,
+    /// The municipalities in the recommendation's order.
+    ranked: Vec<usize>,
 }
 
 impl<'a> Engine<'a> {
@@ -393,6 +394,8 @@ impl<'a> Engine<'a> {
             .collect();
         let allocator = Allocator::new(model.method, model.total, &model.limits, model.minimum_if_asked);
         let classes = classes_for(settings.draws);
+        let mut ranked: Vec<usize> = (0..model.n()).collect();
+        ranked.sort_by_key(|&i| model.baseline_rank[i]);
         let mut engine = Engine {
             model,
             settings,
@@ -400,6 +403,7 @@ impl<'a> Engine<'a> {
             gammas,
             edges: Vec::new(),
             classes,
+            ranked,
         };
         // Class edges: quantiles of each input over the first draws.
         let pilot = settings.draws.clamp(1, 4096);
@@ -465,7 +469,6 @@ impl<'a> Engine<'a> {
             weights: vec![0.0; c],
             combined: vec![0.0; n],
             seats: Vec::with_capacity(n),
-            order: (0..n).collect(),
             sorted: Vec::with_capacity(n),
             scratch: Scratch::default(),
             noise: vec![0.0; n * self.model.columns],
@@ -569,15 +572,15 @@ impl<'a> Engine<'a> {
         let n = m.n();
         let (seats, combined) = (&w.seats, &w.combined);
         // The recommendation's order: more seats first, then the larger share, then the lower
-        // kommunenummer, as one key that sorts ascending. The order of the last draw is nearly
-        // right, so insertion sort from it is quick.
+        // kommunenummer, as one key that sorts ascending. A draw's order is near the
+        // recommendation's (nearer than to another draw's), so insertion sort from it is quick.
         let key = |i: usize| -> (u128, usize) {
             let more = u128::from(u64::MAX - seats[i]) << 64;
             (more | u128::from(!fast::ordered(combined[i])), i)
         };
         let sorted = &mut w.sorted;
         sorted.clear();
-        sorted.extend(w.order.iter().map(|&i| key(i)));
+        sorted.extend(self.ranked.iter().map(|&i| key(i)));
         for k in 1..sorted.len() {
             let item = sorted[k];
             let mut p = k;
@@ -587,8 +590,7 @@ impl<'a> Engine<'a> {
             }
             sorted[p] = item;
         }
-        for (place, (o, &(_, i))) in w.order.iter_mut().zip(sorted.iter()).enumerate() {
-            *o = i;
+        for (place, &(_, i)) in sorted.iter().enumerate() {
             t.ranks[i].add(place as u64 + 1, 1);
         }
         for (i, &a) in seats.iter().enumerate() {
