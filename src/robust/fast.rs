@@ -53,6 +53,9 @@ pub struct Allocator {
     lower: Vec<u64>,
     /// `u64::MAX` is unbounded.
     upper: Vec<u64>,
+    /// The same bounds as `f64` (unbounded: infinite), for the level.
+    lower_f: Vec<f64>,
+    upper_f: Vec<f64>,
     /// Below minimum-if-asked is `0 < held ≤ below[i]`: minimum-if-asked − 1, or 0 when it does
     /// not apply (protected, or no minimum).
     below: Vec<u64>,
@@ -69,6 +72,9 @@ pub struct Scratch {
     lower: Vec<u64>,
     upper: Vec<u64>,
     quota: Vec<f64>,
+    /// `lower` and `upper` as `f64`, when they differ from the allocator's.
+    lower_f: Vec<f64>,
+    upper_f: Vec<f64>,
     /// The strongest claim to one more unit (the complement of the ordered quotient, so that the
     /// smallest key wins).
     next: Tree,
@@ -119,6 +125,8 @@ impl Allocator {
             written,
             written_bounds,
             sums: Sums::of(&lower, &upper),
+            lower_f: as_f64(&lower),
+            upper_f: as_f64(&upper),
             lower,
             upper,
             below,
@@ -169,48 +177,52 @@ impl Allocator {
         if !written.hold(self.total) || !sums.hold(self.total) {
             return false;
         }
+        if zero || !self.method.is_divisor_method() {
+            scratch.lower_f.clear();
+            scratch.lower_f.extend(scratch.lower.iter().map(|&l| to_f64(l)));
+            scratch.upper_f.clear();
+            scratch.upper_f.extend(scratch.upper.iter().map(|&u| to_f64(u)));
+        }
         if self.method.is_divisor_method() {
-            self.by_divisors(shares, total, out, scratch, sums)
+            let level = if zero {
+                level(shares, total, &scratch.lower_f, &scratch.upper_f, self.total)
+            } else {
+                level(shares, total, &self.lower_f, &self.upper_f, self.total)
+            };
+            self.by_divisors(shares, level, out, scratch, sums)
         } else {
             self.by_largest_remainder(shares, out, scratch, sums)
         }
     }
 
-    /// `total_w` is the sum of `w`.
-    fn by_divisors(&self, w: &[f64], total_w: f64, a: &mut Vec<u64>, s: &mut Scratch, mut sums: Sums) -> bool {
+    /// `x` is the level: seats per unit of share with the bounds in force.
+    fn by_divisors(&self, w: &[f64], x: f64, a: &mut Vec<u64>, s: &mut Scratch, mut sums: Sums) -> bool {
         let n = w.len();
-        // Seats per unit of share with the bounds in force: a few rounds of water-filling.
-        let mut x = self.total as f64 / total_w;
-        for _ in 0..6 {
-            let (fixed, free) = held_and_free(w, &s.lower, &s.upper, x);
-            let next = (self.total as f64 - fixed) / free;
-            if free <= 0.0 || !next.is_finite() || next == x {
-                break;
-            }
-            x = next;
-        }
         // The start, its claims and who is below minimum-if-asked, in one pass.
         a.clear();
+        a.resize(n, 0);
         s.below.clear();
         s.listed.clear();
+        s.listed.resize(n, false);
         s.next.start(n);
         let mut sum = 0;
         // The weakest unit held above a lower bound.
         let mut weakest = (usize::MAX, f64::INFINITY);
-        for (i, &wi) in w.iter().enumerate() {
-            let held = self.units(x * wi).clamp(s.lower[i], s.upper[i]);
-            a.push(held);
-            sum += held;
-            if held > s.lower[i] {
-                let q = self.quotient(wi, held - 1);
+        let each = a.iter_mut().zip(s.next.leaves(n)).zip(&mut s.listed);
+        for (i, (((held, leaf), listed), ((&wi, &lower), &upper))) in
+            each.zip(w.iter().zip(&s.lower).zip(&s.upper)).enumerate()
+        {
+            *held = self.units(x * wi).clamp(lower, upper);
+            sum += *held;
+            if *held > lower {
+                let q = self.quotient(wi, *held - 1);
                 if q < weakest.1 {
                     weakest = (i, q);
                 }
             }
-            s.next.leaf(i, self.next_key(wi, held, s.upper[i]));
-            let below = self.is_below(i, held);
-            s.listed.push(below);
-            if below {
+            *leaf = self.next_key(wi, *held, upper);
+            *listed = self.is_below(i, *held);
+            if *listed {
                 s.below.push(i);
             }
         }
@@ -263,16 +275,18 @@ impl Allocator {
 
     /// The weakest unit given (above the lower bound), leaving out municipality `except`.
     fn weakest(&self, w: &[f64], a: &[u64], s: &Scratch, except: Option<usize>) -> Option<(usize, f64)> {
-        let mut weakest: Option<(usize, f64)> = None;
-        for j in 0..a.len() {
-            if a[j] > s.lower[j] && Some(j) != except {
-                let q = self.quotient(w[j], a[j] - 1);
-                if weakest.is_none_or(|(_, b)| q < b) {
-                    weakest = Some((j, q));
+        let skip = except.unwrap_or(usize::MAX);
+        let mut weakest = (usize::MAX, f64::INFINITY);
+        for (j, ((&wj, &held), &lower)) in w.iter().zip(a).zip(&s.lower).enumerate() {
+            if held > lower && j != skip {
+                let q = self.quotient(wj, held - 1);
+                // The first one found counts even when infinite.
+                if q < weakest.1 || weakest.0 == usize::MAX {
+                    weakest = (j, q);
                 }
             }
         }
-        weakest
+        (weakest.0 != usize::MAX).then_some(weakest)
     }
 
     /// From the start: moves units one at a time to the strongest claim until the sum is right
@@ -373,7 +387,8 @@ impl Allocator {
     /// Largest remainder with minimum-if-asked: the whole method again after each leave-out.
     fn by_largest_remainder(&self, w: &[f64], a: &mut Vec<u64>, s: &mut Scratch, mut sums: Sums) -> bool {
         loop {
-            if !largest_remainder(w, &s.lower, &s.upper, self.total, a, &mut s.quota) {
+            let bounds = (&s.lower_f[..], &s.upper_f[..]);
+            if !largest_remainder(w, bounds, &s.upper, self.total, a, &mut s.quota) {
                 return false;
             }
             let Some(i) = allocate::next_left_out(w, (0..w.len()).filter(|&i| self.is_below(i, a[i]))) else {
@@ -382,6 +397,8 @@ impl Allocator {
             sums.leave_out(s.lower[i], s.upper[i]);
             s.lower[i] = 0;
             s.upper[i] = 0;
+            s.lower_f[i] = 0.0;
+            s.upper_f[i] = 0.0;
             if !sums.hold(self.total) {
                 return false;
             }
@@ -508,8 +525,9 @@ impl Tree {
         self.win.resize(2 * leaves, 0);
     }
 
-    fn leaf(&mut self, i: usize, key: u64) {
-        self.key[self.leaves + i] = key;
+    /// The keys of the first `n` leaves, to set before [`Tree::build`].
+    fn leaves(&mut self, n: usize) -> &mut [u64] {
+        &mut self.key[self.leaves..self.leaves + n]
     }
 
     /// The inner nodes from the leaves.
@@ -539,8 +557,8 @@ impl Tree {
     #[cfg(test)]
     fn reset(&mut self, n: usize, key: impl Fn(usize) -> u64) {
         self.start(n);
-        for i in 0..n {
-            self.leaf(i, key(i));
+        for (i, leaf) in self.leaves(n).iter_mut().enumerate() {
+            *leaf = key(i);
         }
         self.build();
     }
@@ -579,12 +597,8 @@ impl Tree {
 }
 
 /// `μ` with `Σ clamp(μ w_i, L_i, U_i) = total`, by bisection and then exactly on the free set.
-fn water_level(w: &[f64], lower: &[u64], upper: &[u64], total: u64) -> Option<f64> {
-    let filled = |mu: f64| -> f64 {
-        (0..w.len())
-            .map(|i| (mu * w[i]).clamp(lower[i] as f64, upper[i] as f64))
-            .sum()
-    };
+fn water_level(w: &[f64], lower: &[f64], upper: &[f64], total: u64) -> Option<f64> {
+    let filled = |mu: f64| -> f64 { (0..w.len()).map(|i| (mu * w[i]).clamp(lower[i], upper[i])).sum() };
     let target = total as f64;
     let (mut lo, mut hi) = (0.0f64, target / w.iter().sum::<f64>());
     let mut grow = 0;
@@ -610,34 +624,62 @@ fn water_level(w: &[f64], lower: &[u64], upper: &[u64], total: u64) -> Option<f6
 }
 
 /// At level `x`: the units held at a bound, and the weight of the entries between their bounds.
-fn held_and_free(w: &[f64], lower: &[u64], upper: &[u64], x: f64) -> (f64, f64) {
+fn held_and_free(w: &[f64], lower: &[f64], upper: &[f64], x: f64) -> (f64, f64) {
     let (mut fixed, mut free) = (0.0, 0.0);
-    for i in 0..w.len() {
-        let q = x * w[i];
-        if q <= lower[i] as f64 {
-            fixed += lower[i] as f64;
-        } else if q >= upper[i] as f64 {
-            fixed += upper[i] as f64;
+    for ((&wi, &l), &u) in w.iter().zip(lower).zip(upper) {
+        let q = x * wi;
+        if q <= l {
+            fixed += l;
+        } else if q >= u {
+            fixed += u;
         } else {
-            free += w[i];
+            free += wi;
         }
     }
     (fixed, free)
 }
 
+/// Seats per unit of share with the bounds in force, from the proportional level: a few rounds
+/// of water-filling, each exact once the same municipalities sit at a bound. `total_w` is the
+/// sum of `w`.
+fn level(w: &[f64], total_w: f64, lower: &[f64], upper: &[f64], total: u64) -> f64 {
+    let mut x = total as f64 / total_w;
+    for _ in 0..6 {
+        let (fixed, free) = held_and_free(w, lower, upper, x);
+        let next = (total as f64 - fixed) / free;
+        if free <= 0.0 || !next.is_finite() || next == x {
+            break;
+        }
+        x = next;
+    }
+    x
+}
+
+/// A bound as `f64`; unbounded (`u64::MAX`) is infinite.
+fn to_f64(bound: u64) -> f64 {
+    if bound == u64::MAX { f64::INFINITY } else { bound as f64 }
+}
+
+fn as_f64(bounds: &[u64]) -> Vec<f64> {
+    bounds.iter().map(|&b| to_f64(b)).collect()
+}
+
+/// `bounds` are the lower and upper bounds as `f64` (unbounded: infinite), `upper` the upper ones
+/// as they are.
 fn largest_remainder(
     w: &[f64],
-    lower: &[u64],
+    bounds: (&[f64], &[f64]),
     upper: &[u64],
     total: u64,
     a: &mut Vec<u64>,
     quota: &mut Vec<f64>,
 ) -> bool {
-    let Some(mu) = water_level(w, lower, upper, total) else {
+    let (lower_f, upper_f) = bounds;
+    let Some(mu) = water_level(w, lower_f, upper_f, total) else {
         return false;
     };
     quota.clear();
-    quota.extend((0..w.len()).map(|i| (mu * w[i]).clamp(lower[i] as f64, upper[i] as f64)));
+    quota.extend((0..w.len()).map(|i| (mu * w[i]).clamp(lower_f[i], upper_f[i])));
     a.clear();
     a.extend(quota.iter().map(|q| q.floor() as u64));
     // A quota within the margin of a whole number could fall either side of it.
