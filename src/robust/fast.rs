@@ -9,9 +9,10 @@
 //! the caller asks the exact engine. The answer is therefore always the exact engine's answer,
 //! at a fraction of its cost.
 //!
-//! **Divisor methods.** A start from the proportional level is rarely more than a unit or two
-//! off; units then move one at a time to the strongest claim, which a tournament tree keeps in
-//! `O(log n)` per move. Minimum-if-asked leaves out one municipality at a time, smallest share
+//! **Divisor methods.** The start is made a little short of the proportional level, so that it
+//! misses a few units rather than holding too many; units then go one at a time to the strongest
+//! claim, which a tournament tree keeps in `O(log n)` per move, and the last one given settles
+//! the draw in one comparison. Minimum-if-asked leaves out one municipality at a time, smallest share
 //! first, as the exact engine does; its units go to the strongest claims of the others (a divisor
 //! method takes no unit from anybody when one leaves), and the last unit given is then the
 //! weakest held, so one comparison checks the margin. A draw costs `O(n)` to set up and
