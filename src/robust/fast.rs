@@ -212,7 +212,7 @@ impl Allocator {
         s.listed.clear();
         s.listed.resize(n, false);
         s.next.start(n);
-        let mut sum = 0;
+        let mut sum: u64 = 0;
         // The weakest unit held above a lower bound.
         let mut weakest = (usize::MAX, f64::INFINITY);
         let each = a.iter_mut().zip(s.next.leaves(n)).zip(&mut s.listed);
@@ -220,10 +220,11 @@ impl Allocator {
             each.zip(w.iter().zip(&s.lower).zip(&s.upper)).enumerate()
         {
             *held = self.units(x * wi).clamp(lower, upper);
-            sum += *held;
+            sum = sum.saturating_add(*held);
             if *held > lower {
                 let q = self.quotient(wi, *held - 1);
-                if q < weakest.1 {
+                // The first one found counts even when infinite (a first unit of Adams).
+                if q < weakest.1 || weakest.0 == usize::MAX {
                     weakest = (i, q);
                 }
             }
@@ -234,7 +235,9 @@ impl Allocator {
             }
         }
         s.next.build();
-        if !self.settle(w, a, s, &mut sum, weakest) {
+        // A start more than a unit per municipality over is no start (a level that did not
+        // settle in its rounds): the exact engine decides rather than a long walk back.
+        if sum > self.total.saturating_add(n as u64) || !self.settle(w, a, s, &mut sum, weakest) {
             return false;
         }
         loop {
@@ -309,9 +312,14 @@ impl Allocator {
             // unit held is the start's or the last one given. When that is clear, and the
             // strongest claim is another municipality's, one comparison settles it; otherwise
             // the exchanges below decide.
-            let (l, ql) = if last.1 < start.1 { last } else { start };
+            let none = usize::MAX;
+            let (l, ql) = if start.0 == none || (last.0 != none && last.1 < start.1) {
+                last
+            } else {
+                start
+            };
             let (g, key) = s.next.top();
-            if l == usize::MAX || key == NONE {
+            if l == none || key == NONE {
                 return true;
             }
             let qg = from_ordered(!key);
@@ -415,8 +423,9 @@ impl Allocator {
     /// Units the method gives to a weight worth `v` seats at the final divisor: a start that
     /// is rarely more than a unit or two off.
     fn units(&self, v: f64) -> u64 {
-        // `v` is not negative; `as i64` truncates (the floor here) and saturates, and is
-        // cheaper than `as u64`.
+        // `as i64` truncates (the floor, for the values not below 0 here) and saturates, and
+        // is cheaper than `as u64`.
+        let v = v.max(0.0);
         let floor = || (v as i64) as u64;
         match self.method {
             Method::SainteLague { .. } if v < self.first_half => 0,
@@ -425,7 +434,7 @@ impl Allocator {
             Method::Adams => floor() + u64::from(v > floor() as f64),
             Method::HuntingtonHill => {
                 let a = floor();
-                a + u64::from(v > 0.0 && v > ((a * (a + 1)) as f64).sqrt())
+                a + u64::from(v > 0.0 && v > (a.saturating_mul(a + 1) as f64).sqrt())
             }
         }
     }
@@ -657,7 +666,9 @@ fn level(w: &[f64], total_w: f64, lower: &[f64], upper: &[f64], total: u64) -> f
         if free <= 0.0 || !next.is_finite() || next == x {
             break;
         }
-        x = next;
+        // Floors and caps that hold more than the total put the next level below zero: the
+        // start is then the floors.
+        x = next.max(0.0);
     }
     x
 }
@@ -852,6 +863,68 @@ mod tests {
             seen.left_out,
             seen.sure
         );
+    }
+
+    /// Floors and caps that crowd the total: the level's rounds can fall below zero, the start
+    /// then sits on the floors, and the first units of Adams and Huntington–Hill (infinitely
+    /// strong, so tied) compete for what is left.
+    #[test]
+    fn agrees_with_the_exact_engine_when_floors_and_caps_crowd_the_total() {
+        const CASES: u32 = 400;
+        let seen = std::cell::RefCell::new(Seen::default());
+        let entry = (1u32..1000, prop::option::of(0u64..12), 0u64..6);
+        let strategy = (
+            prop::collection::vec(entry, 2..12),
+            1u64..40,
+            prop::option::of(1u64..6),
+            0usize..6,
+        );
+        let mut runner = TestRunner::new(Config {
+            cases: CASES,
+            ..Config::default()
+        });
+        runner
+            .run(&strategy, |(entries, total, minimum, method)| {
+                let w: Vec<f64> = entries.iter().map(|e| f64::from(e.0) / 1000.0).collect();
+                let upper: Vec<Option<u64>> = entries.iter().map(|e| e.1.map(|extra| e.2 + extra)).collect();
+                let lower: Vec<(u64, BoundSource)> = entries.iter().map(|e| (e.2, BoundSource::Minimum)).collect();
+                compare(METHODS[method], total, &w, &limits_from(&upper, &lower), minimum, &seen)
+            })
+            .unwrap();
+        let seen = seen.into_inner();
+        assert!(seen.sure >= CASES / 4, "sure of only {} of {CASES}", seen.sure);
+    }
+
+    /// A cap of 9 and a floor of 5 already hold more than the total of 10 at the proportional
+    /// level, with one municipality free: the next level is below zero, and the start must be
+    /// the floors, not a wrapped-around count.
+    #[test]
+    fn a_level_below_zero_starts_from_the_floors() {
+        let w = [0.9, 0.05, 0.05];
+        let m = BoundSource::Minimum;
+        let lim = limits_from(&[Some(9), None, None], &[(0, m), (5, m), (0, m)]);
+        let seen = std::cell::RefCell::new(Seen::default());
+        for method in METHODS {
+            compare(method, 10, &w, &lim, None, &seen).unwrap();
+        }
+        assert!(seen.into_inner().sure >= 4);
+    }
+
+    /// From the floors, two units are left for four first units of Adams or Huntington–Hill,
+    /// all infinitely strong: a tie the exact engine breaks, never the tree's index order.
+    #[test]
+    fn tied_first_units_are_left_to_the_exact_engine() {
+        let w = [0.9, 0.02, 0.02, 0.03, 0.03];
+        let m = BoundSource::Minimum;
+        let lim = limits_from(
+            &[Some(5), None, None, None, None],
+            &[(0, m), (5, m), (0, m), (0, m), (0, m)],
+        );
+        for method in [Method::Adams, Method::HuntingtonHill] {
+            let mut out = Vec::new();
+            let sure = Allocator::new(method, 7, &lim, None).seats(&w, &mut out, &mut Scratch::default());
+            assert!(!sure, "{method:?}: sure of {out:?}");
+        }
     }
 
     #[test]
