@@ -34,6 +34,10 @@ const QUOTIENT_MARGIN: f64 = 1e-12;
 /// municipality and so carries an error that grows with their number.
 const MARGIN: f64 = 1e-9;
 
+/// A positive share below this goes to the exact engine: its quotients (over divisors up to
+/// twice `MAX_TOTAL`) stay clear of the subnormal range.
+const SMALLEST_SHARE: f64 = 1e-290;
+
 /// Divisors of this many first units come from a table; later ones are computed.
 const TABLE: u64 = 1 << 14;
 
@@ -161,7 +165,9 @@ impl Allocator {
         scratch.upper.clone_from(&self.upper);
         let (mut usable, mut zero, mut total) = (true, false, 0.0);
         for &w in shares {
-            usable &= (0.0..f64::INFINITY).contains(&w);
+            // A share of 0 is exact; a positive one must be far from the subnormal range, where
+            // a quotient rounds to a whole multiple of 2^-1074 and the margin means nothing.
+            usable &= w == 0.0 || (SMALLEST_SHARE..f64::INFINITY).contains(&w);
             zero |= w == 0.0;
             total += w;
         }
@@ -219,7 +225,9 @@ impl Allocator {
         for (i, (((held, leaf), listed), ((&wi, &lower), &upper))) in
             each.zip(w.iter().zip(&s.lower).zip(&s.upper)).enumerate()
         {
-            *held = self.units(x * wi).clamp(lower, upper);
+            // Never above the total: a level that did not settle in its rounds can be far off,
+            // and the divisors of counts past 2^32 overflow.
+            *held = self.units(x * wi).min(self.total).clamp(lower, upper);
             sum = sum.saturating_add(*held);
             if *held > lower {
                 let q = self.quotient(wi, *held - 1);
@@ -908,6 +916,32 @@ mod tests {
             compare(method, 10, &w, &lim, None, &seen).unwrap();
         }
         assert!(seen.into_inner().sure >= 4);
+    }
+
+    /// Shares deep in the subnormal range round their quotients to whole multiples of 2^-1074
+    /// (here 9/6 against 3/2, an exact tie, becomes 1 against 2): the fast path must not decide.
+    #[test]
+    fn subnormal_shares_are_left_to_the_exact_engine() {
+        let tiny = f64::from_bits(1);
+        let w = [1.0, 9.0 * tiny, 3.0 * tiny];
+        let lim = limits(&[Some(3), None, None], &[0; 3]);
+        let mut out = Vec::new();
+        assert!(!Allocator::new(Method::DHondt, 10, &lim, None).seats(&w, &mut out, &mut Scratch::default()));
+    }
+
+    /// A level whose rounds swing between two values (100, 50, 9e9, 50, …) ends far off; the
+    /// start must stay within the total, or Huntington–Hill's divisors overflow.
+    #[test]
+    fn a_level_that_does_not_settle_stays_within_the_total() {
+        let w = [0.2, 0.799999998, 1e-9, 1e-9];
+        let m = BoundSource::Minimum;
+        let lim = limits_from(&[Some(20), None, None, None], &[(11, m), (40, m), (0, m), (40, m)]);
+        let seen = std::cell::RefCell::new(Seen::default());
+        for method in METHODS {
+            compare(method, 100, &w, &lim, None, &seen).unwrap();
+        }
+        let sure = seen.into_inner().sure;
+        assert!(sure >= 1, "sure of {sure}");
     }
 
     /// From the floors, two units are left for four first units of Adams or Huntington–Hill,
