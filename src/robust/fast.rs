@@ -230,11 +230,7 @@ impl Allocator {
             *held = self.units(x * wi).min(self.total).clamp(lower, upper);
             sum = sum.saturating_add(*held);
             if *held > lower {
-                let q = self.quotient(wi, *held - 1);
-                // The first one found counts even when infinite (a first unit of Adams).
-                if q < weakest.1 || weakest.0 == usize::MAX {
-                    weakest = (i, q);
-                }
+                keep_weaker(&mut weakest, i, self.quotient(wi, *held - 1));
             }
             *leaf = self.next_key(wi, *held, upper);
             *listed = self.is_below(i, *held);
@@ -297,11 +293,7 @@ impl Allocator {
         let mut weakest = (usize::MAX, f64::INFINITY);
         for (j, ((&wj, &held), &lower)) in w.iter().zip(a).zip(&s.lower).enumerate() {
             if held > lower && j != skip {
-                let q = self.quotient(wj, held - 1);
-                // The first one found counts even when infinite.
-                if q < weakest.1 || weakest.0 == usize::MAX {
-                    weakest = (j, q);
-                }
+                keep_weaker(&mut weakest, j, self.quotient(wj, held - 1));
             }
         }
         (weakest.0 != usize::MAX).then_some(weakest)
@@ -428,11 +420,10 @@ impl Allocator {
         }
     }
 
-    /// Units the method gives to a weight worth `v` seats at the final divisor: a start that
-    /// is rarely more than a unit or two off.
+    /// Units the method gives to a weight worth `v` seats at the level: the start.
     fn units(&self, v: f64) -> u64 {
-        // `as i64` truncates (the floor, for the values not below 0 here) and saturates, and
-        // is cheaper than `as u64`.
+        // A level can be 0 but a start never negative. `as i64` truncates (the floor here) and
+        // saturates, and is cheaper than `as u64`.
         let v = v.max(0.0);
         let floor = || (v as i64) as u64;
         match self.method {
@@ -445,6 +436,14 @@ impl Allocator {
                 a + u64::from(v > 0.0 && v > (a.saturating_mul(a + 1) as f64).sqrt())
             }
         }
+    }
+}
+
+/// `(i, q)` into `weakest` when it is weaker, or when `weakest` is still none (`usize::MAX`): the
+/// first unit found counts even when its priority is infinite (a first unit of Adams).
+fn keep_weaker(weakest: &mut (usize, f64), i: usize, q: f64) {
+    if q < weakest.1 || weakest.0 == usize::MAX {
+        *weakest = (i, q);
     }
 }
 
