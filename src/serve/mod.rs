@@ -78,26 +78,39 @@ fn open_browser(url: &str) {
     }
 }
 
-/// Waits for Ctrl-C (SIGINT) or SIGTERM.
-async fn stopped() {
+/// Listens for Ctrl-C (SIGINT) and SIGTERM from the call on; the future ends at the first.
+///
+/// The handlers are in place when this returns, before the page's address is printed: a signal
+/// that comes before the future is first polled still stops the server cleanly. (`ctrl_c()`
+/// installs its handler only when first polled, and a Ctrl-C before that killed the process.)
+fn stop_signals() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+        let interrupt = signal(SignalKind::interrupt());
+        let terminate = signal(SignalKind::terminate());
+        async move {
+            match (interrupt, terminate) {
+                (Ok(mut interrupt), Ok(mut terminate)) => {
+                    tokio::select! {
+                        _ = interrupt.recv() => {}
+                        _ = terminate.recv() => {}
+                    }
                 }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+                (Ok(mut interrupt), Err(_)) => {
+                    interrupt.recv().await;
+                }
+                (Err(_), _) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 
@@ -162,6 +175,7 @@ pub fn serve(config: Config) -> Result<(), Diags> {
         let server = tokio::spawn(async move { server.await });
         tokio::spawn(watch::run(app, watcher));
 
+        let stopped = stop_signals();
         let url = format!("http://127.0.0.1:{port}/?token={token}");
         let mut stdout = std::io::stdout().lock();
         let _ = writeln!(stdout, "{url}").and_then(|()| stdout.flush());
@@ -174,7 +188,7 @@ pub fn serve(config: Config) -> Result<(), Diags> {
             open_browser(&url);
         }
 
-        stopped().await;
+        stopped.await;
         let _ = stop_tx.send(true);
         // Open pages' event streams end with the stop; a connection that hangs on is not waited for long.
         let _ = tokio::time::timeout(Duration::from_secs(3), server).await;

@@ -742,6 +742,35 @@ fn ctrl_c_stops_the_server_cleanly() {
     assert_eq!(exit.code(), Some(0));
 }
 
+/// Ctrl-C the moment the address is printed: the handlers are in place by then. (They were
+/// installed only when the server first waited for a signal, and about every second such
+/// Ctrl-C killed the process instead.) bash sends the signal as soon as it reads the line, with
+/// no process to start in between, eight times over.
+#[test]
+#[cfg(unix)]
+fn ctrl_c_right_after_the_address_stops_the_server_cleanly() {
+    let s = Sandbox::new();
+    let script = r#"
+        for round in 1 2 3 4 5 6 7 8; do
+            coproc SERVER { exec "$0" serve --port 0 2>/dev/null; }
+            pid=$SERVER_PID
+            read -r line <&"${SERVER[0]}"
+            kill -INT "$pid"
+            wait "$pid"
+            echo "round $round: exit $?"
+        done
+    "#;
+    let out = Command::new("bash")
+        .current_dir(s.dir.path())
+        .args(["-c", script, env!("CARGO_BIN_EXE_busetting")])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(report.lines().count(), 8, "{report}");
+    assert!(report.lines().all(|l| l.ends_with(": exit 0")), "{report}");
+}
+
 #[test]
 fn a_file_with_categories_needs_one_named() {
     let s = Sandbox::new();
