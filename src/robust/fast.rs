@@ -19,6 +19,8 @@
 //! `O(log n)` for each unit that moves; scanning every municipality for each move, as before, made
 //! the whole country's draws eight times dearer.
 
+use std::hint::select_unpredictable;
+
 use crate::allocate;
 use crate::apportion::Method;
 use crate::bounds::Limits;
@@ -85,8 +87,7 @@ pub struct Scratch {
     /// `lower` and `upper` as `f64`, when they differ from the allocator's.
     lower_f: Vec<f64>,
     upper_f: Vec<f64>,
-    /// The strongest claim to one more unit (the complement of the ordered quotient, so that the
-    /// smallest key wins).
+    /// The strongest claim to one more unit ([`claim_key`]: the smallest key wins).
     next: Tree,
     /// The municipalities with a number between 0 and minimum-if-asked (few: a list beats a tree).
     below: Vec<usize>,
@@ -232,7 +233,7 @@ impl Allocator {
             if *held > lower {
                 keep_weaker(&mut weakest, i, self.quotient(wi, *held - 1));
             }
-            *leaf = self.next_key(wi, *held, upper);
+            leaf.key = self.next_key(wi, *held, upper);
             *listed = self.is_below(i, *held);
             if *listed {
                 s.below.push(i);
@@ -263,7 +264,7 @@ impl Allocator {
 
     fn next_key(&self, w: f64, held: u64, upper: u64) -> u64 {
         if held < upper {
-            !ordered(self.quotient(w, held))
+            claim_key(self.quotient(w, held))
         } else {
             NONE
         }
@@ -322,7 +323,7 @@ impl Allocator {
             if l == none || key == NONE {
                 return true;
             }
-            let qg = from_ordered(!key);
+            let qg = claim(key);
             if g != l && last.1 != start.1 && qg <= ql {
                 return apart(ql, qg);
             }
@@ -345,13 +346,12 @@ impl Allocator {
             if next == NONE {
                 return true;
             }
-            let qg = from_ordered(!next);
+            let qg = claim(next);
             if g == l {
                 // Its own units are in order whatever the rounding: compare with the others'.
                 let others = self.weakest(w, a, s, Some(g));
                 let (_, second) = s.next.second(g);
-                return (second == NONE || apart(ql, from_ordered(!second)))
-                    && others.is_none_or(|(_, q)| apart(q, qg));
+                return (second == NONE || apart(ql, claim(second))) && others.is_none_or(|(_, q)| apart(q, qg));
             }
             if qg > ql {
                 a[l] -= 1;
@@ -378,7 +378,7 @@ impl Allocator {
             return false;
         };
         let (_, key) = s.next.top();
-        key == NONE || apart(last, from_ordered(!key))
+        key == NONE || apart(last, claim(key))
     }
 
     /// Gives units, one at a time, to the strongest claim until the sum is the total; the
@@ -391,7 +391,7 @@ impl Allocator {
             if key == NONE {
                 return None;
             }
-            last = (g, from_ordered(!key));
+            last = (g, claim(key));
             a[g] += 1;
             *sum += 1;
             self.refresh(g, w, a, s);
@@ -467,8 +467,24 @@ pub(crate) fn ordered(x: f64) -> u64 {
     b ^ (((b as i64 >> 63) as u64) | 1 << 63)
 }
 
+#[cfg(test)]
 fn from_ordered(k: u64) -> f64 {
     f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
+}
+
+/// The tree key of a claim: the stronger the claim, the smaller the key. A claim is 0 or more,
+/// possibly infinite, never NaN (a share is finite and 0 or more, a reciprocal positive, and an
+/// infinite one is never multiplied), so its bits without the sign are in the order of its value.
+#[inline]
+fn claim_key(q: f64) -> u64 {
+    let bits = q.to_bits() & !(1 << 63);
+    (i64::MAX as u64) - bits
+}
+
+/// The claim of a tree key other than `NONE`.
+#[inline]
+fn claim(key: u64) -> f64 {
+    f64::from_bits((i64::MAX as u64).wrapping_sub(key))
 }
 
 /// The sums of the bounds, kept as municipalities are left out.
@@ -531,76 +547,80 @@ impl Sums {
 #[derive(Clone, Debug, Default)]
 struct Tree {
     leaves: usize,
-    /// `key[p]`: the smallest key below node `p`; the root is 1, the leaves start at `leaves`.
-    key: Vec<u64>,
-    /// `win[p]`: the leaf that holds `key[p]` (the leftmost of equal keys).
-    win: Vec<u32>,
+    /// `node[p]`: the smallest key below node `p` and the leaf that holds it (the leftmost of
+    /// equal keys); the root is 1, the leaves start at `leaves`. Key and leaf side by side: one
+    /// read, one bounds check and one cache line for both.
+    node: Vec<Node>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Node {
+    key: u64,
+    win: u32,
 }
 
 impl Tree {
-    /// Empties the tree for `n` keys, all `NONE` until set with [`Tree::leaf`] and [`Tree::build`].
+    /// Empties the tree for `n` keys, all `NONE` until set through [`Tree::leaves`] and
+    /// [`Tree::build`].
     fn start(&mut self, n: usize) {
         let leaves = n.next_power_of_two().max(2);
-        self.leaves = leaves;
-        self.key.clear();
-        self.key.resize(2 * leaves, NONE);
-        self.win.clear();
-        self.win.resize(2 * leaves, 0);
+        // Kept from the last draw when the size is the same: the first `n` leaves are set by
+        // the caller and every inner node by `build`, so only the leaves past `n` are reset.
+        if self.leaves != leaves || self.node.len() != 2 * leaves {
+            self.leaves = leaves;
+            self.node.clear();
+            self.node.resize(2 * leaves, Node { key: NONE, win: 0 });
+            for (i, leaf) in self.node[leaves..].iter_mut().enumerate() {
+                leaf.win = i as u32;
+            }
+        }
+        self.node[leaves + n..].iter_mut().for_each(|leaf| leaf.key = NONE);
     }
 
-    /// The keys of the first `n` leaves, to set before [`Tree::build`].
-    fn leaves(&mut self, n: usize) -> &mut [u64] {
-        &mut self.key[self.leaves..self.leaves + n]
+    /// The first `n` leaves, whose keys are set before [`Tree::build`].
+    fn leaves(&mut self, n: usize) -> &mut [Node] {
+        &mut self.node[self.leaves..self.leaves + n]
     }
 
     /// The inner nodes from the leaves.
     fn build(&mut self) {
-        let leaves = self.leaves;
-        for i in 0..leaves {
-            self.win[leaves + i] = i as u32;
+        for p in (1..self.leaves).rev() {
+            let (left, right) = (self.node[2 * p], self.node[2 * p + 1]);
+            // A select, not a branch: which child wins is a coin toss.
+            self.node[p] = select_unpredictable(right.key < left.key, right, left);
         }
-        for p in (1..leaves).rev() {
-            self.pull(p);
-        }
-    }
-
-    /// Node `p` from its two children.
-    #[inline]
-    fn pull(&mut self, p: usize) -> (u64, u32) {
-        let (keys, wins) = (&self.key[2 * p..2 * p + 2], &self.win[2 * p..2 * p + 2]);
-        // A select, not a branch: which child wins is a coin toss.
-        let right = keys[1] < keys[0];
-        let k = if right { keys[1] } else { keys[0] };
-        let w = if right { wins[1] } else { wins[0] };
-        self.key[p] = k;
-        self.win[p] = w;
-        (k, w)
     }
 
     #[cfg(test)]
     fn reset(&mut self, n: usize, key: impl Fn(usize) -> u64) {
         self.start(n);
         for (i, leaf) in self.leaves(n).iter_mut().enumerate() {
-            *leaf = key(i);
+            leaf.key = key(i);
         }
         self.build();
     }
 
     fn set(&mut self, i: usize, key: u64) {
         let mut p = self.leaves + i;
-        self.key[p] = key;
+        // The entry just written is carried up in registers: only its sibling is read.
+        let mut carried = Node { key, win: i as u32 };
+        self.node[p] = carried;
         while p > 1 {
+            let q = p ^ 1;
+            let sibling = self.node[q];
+            // Of equal keys the left one, whose leaves come first, wins. A select, not a
+            // branch: which child wins is a coin toss.
+            let wins = (sibling.key < carried.key) | ((sibling.key == carried.key) & (q < p));
+            carried = select_unpredictable(wins, sibling, carried);
             p /= 2;
-            let before = (self.key[p], self.win[p]);
-            // Unchanged here, unchanged above.
-            if self.pull(p) == before {
-                break;
-            }
+            // No early stop: a unit given weakens the winner of the whole path, so every node
+            // on it changes, and the test would cost more than it saves.
+            self.node[p] = carried;
         }
     }
 
     fn top(&self) -> (usize, u64) {
-        (self.win[1] as usize, self.key[1])
+        (self.node[1].win as usize, self.node[1].key)
     }
 
     /// The smallest key but that of `i`: the smallest of the winners beside its path.
@@ -608,10 +628,9 @@ impl Tree {
         let mut p = self.leaves + i;
         let mut best = (NONE, u32::MAX);
         while p > 1 {
-            let q = p ^ 1;
-            let candidate = (self.key[q], self.win[q]);
-            if candidate < best {
-                best = candidate;
+            let q = self.node[p ^ 1];
+            if (q.key, q.win) < best {
+                best = (q.key, q.win);
             }
             p /= 2;
         }
@@ -1054,6 +1073,13 @@ mod tests {
         }
         for x in xs {
             assert_eq!(from_ordered(ordered(x)), x);
+            assert_eq!(claim(claim_key(x)), x);
+            assert!(claim_key(x) < NONE);
         }
+        // A stronger claim has the smaller key; a negative zero is a zero.
+        for pair in xs.windows(2) {
+            assert!(claim_key(pair[0]) > claim_key(pair[1]));
+        }
+        assert_eq!(claim_key(-0.0), claim_key(0.0));
     }
 }
