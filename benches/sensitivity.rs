@@ -4,9 +4,10 @@
 //!
 //! Targets on a 2-core machine, for the whole process (`busetting sensitivity --draws 100000`,
 //! loading, draws and output; the `process_*` benches): Vestland 30 times faster than the
-//! vectorised numpy peer in `benches/peer/sensitivity.py` on the same machine (1.8–4.1 s for
-//! 100 000 draws on the machines and hours measured, so about 0.06–0.14 s); the whole country in < 0.7 s;
-//! both under 100 MB. Run the peer beside these benches: machines differ by 2–3 times. The
+//! vectorised numpy peer in `benches/peer/sensitivity.py` on the same machine (1.5–4.1 s for
+//! 100 000 draws on the machines and hours measured, so about 0.05–0.14 s); the whole country in
+//! < 0.7 s; both under 100 MB. Last measured, interleaved on one machine: Vestland 0.14 s against
+//! the peer's 1.48–1.60 s (11 times), the country 0.76 s against 9.0–10.4 s. Run the peer beside these benches: machines differ by 2–3 times. The
 //! `vestland_*` and `norway_*` benches time the draws alone, in process. Run with `cargo bench
 //! --bench sensitivity`; memory is measured on the command line (see README).
 
