@@ -560,8 +560,9 @@ struct Node {
 }
 
 impl Tree {
-    /// Empties the tree for `n` keys, all `NONE` until set through [`Tree::leaves`] and
-    /// [`Tree::build`].
+    /// Readies the tree for `n` keys: the leaves past `n` are `NONE`; the caller then sets the
+    /// key of every one of the first `n` through [`Tree::leaves`] (they hold the last draw's
+    /// keys until then) and calls [`Tree::build`].
     fn start(&mut self, n: usize) {
         let leaves = n.next_power_of_two().max(2);
         // Kept from the last draw when the size is the same: the first `n` leaves are set by
@@ -1064,6 +1065,47 @@ mod tests {
             .unwrap();
     }
 
+    /// One tree reused for problems of different sizes, as a thread's scratch is from draw to
+    /// draw: what it kept from before never shows.
+    #[test]
+    fn a_reused_tree_answers_as_a_new_one() {
+        let mut runner = TestRunner::default();
+        let round = (
+            prop::collection::vec(0u64..6, 1..70),
+            prop::collection::vec((0usize..70, 0u64..6), 0..40),
+        );
+        let strategy = prop::collection::vec(round, 1..8);
+        let checked = std::cell::Cell::new(0);
+        runner
+            .run(&strategy, |rounds| {
+                let mut reused = Tree::default();
+                for (mut keys, changes) in rounds {
+                    let n = keys.len();
+                    reused.start(n);
+                    for (leaf, &key) in reused.leaves(n).iter_mut().zip(&keys) {
+                        leaf.key = key;
+                    }
+                    reused.build();
+                    let mut fresh = Tree::default();
+                    fresh.reset(n, |i| keys[i]);
+                    prop_assert_eq!(&reused.node, &fresh.node);
+                    for (i, key) in changes {
+                        let i = i % n;
+                        keys[i] = key;
+                        reused.set(i, key);
+                        fresh.set(i, key);
+                        prop_assert_eq!(reused.top(), fresh.top());
+                        prop_assert_eq!(reused.second(i), fresh.second(i));
+                        checked.set(checked.get() + 1);
+                    }
+                    prop_assert_eq!(&reused.node, &fresh.node);
+                }
+                Ok(())
+            })
+            .unwrap();
+        assert!(checked.get() > 1000, "only {} changes checked", checked.get());
+    }
+
     #[test]
     fn the_order_of_floats_survives_the_key() {
         let xs = [0.0, 1e-300, 0.5, 1.0, 7.25, 1e300, f64::INFINITY];
@@ -1076,7 +1118,8 @@ mod tests {
             assert_eq!(claim(claim_key(x)), x);
             assert!(claim_key(x) < NONE);
         }
-        // A stronger claim has the smaller key; a negative zero is a zero.
+        // A stronger claim has the smaller key. (A zero share's key is always `NONE`, so a
+        // negative zero never gets here; if it did, it would be a zero.)
         for pair in xs.windows(2) {
             assert!(claim_key(pair[0]) > claim_key(pair[1]));
         }

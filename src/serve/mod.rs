@@ -83,6 +83,7 @@ fn open_browser(url: &str) {
 /// The handlers are in place when this returns, before the page's address is printed: a signal
 /// that comes before the future is first polled still stops the server cleanly. (`ctrl_c()`
 /// installs its handler only when first polled, and a Ctrl-C before that killed the process.)
+/// A signal whose handler cannot be installed keeps its default action: it ends the process.
 fn stop_signals() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
@@ -100,17 +101,28 @@ fn stop_signals() -> impl std::future::Future<Output = ()> {
                 (Ok(mut interrupt), Err(_)) => {
                     interrupt.recv().await;
                 }
-                (Err(_), _) => {
-                    let _ = tokio::signal::ctrl_c().await;
+                (Err(_), Ok(mut terminate)) => {
+                    terminate.recv().await;
                 }
+                (Err(_), Err(_)) => std::future::pending().await,
             }
         }
     }
-    #[cfg(not(unix))]
+    #[cfg(windows)]
     {
-        async {
-            let _ = tokio::signal::ctrl_c().await;
+        let interrupt = tokio::signal::windows::ctrl_c();
+        async move {
+            match interrupt {
+                Ok(mut interrupt) => {
+                    interrupt.recv().await;
+                }
+                Err(_) => std::future::pending().await,
+            }
         }
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        std::future::pending()
     }
 }
 
