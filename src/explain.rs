@@ -275,23 +275,92 @@ impl RawMargin {
 }
 
 fn margins(method: Method, p: &Problem, seats: &[u64], limits: &[crate::bounds::Limits]) -> Vec<RawMargin> {
+    // The counterparts of the divisor methods, found once: the weakest unit held and the
+    // strongest unit withheld, each with the runner-up for the municipality that holds the first.
+    let (weakest, strongest) = if method.is_divisor_method() {
+        (weakest_held(method, p, seats), strongest_withheld(method, p, seats))
+    } else {
+        (Two::default(), Two::default())
+    };
     (0..seats.len())
         .map(|i| {
             let gain = match limits[i].upper {
                 Some(u) if seats[i] >= u.value => RawSide::AtBound(Some(u)),
-                _ if method.is_divisor_method() => divisor_gain(method, p, seats, i),
+                _ if method.is_divisor_method() => divisor_gain(method, p, seats, i, weakest.but(i)),
                 _ => numeric(p, method, seats, i, true),
             };
             let lose = if seats[i] <= p.lower[i] {
                 RawSide::AtBound(limits[i].lower)
             } else if method.is_divisor_method() {
-                divisor_loss(method, p, seats, i)
+                divisor_loss(method, p, seats, i, strongest.but(i))
             } else {
                 numeric(p, method, seats, i, false)
             };
             RawMargin { gain, lose }
         })
         .collect()
+}
+
+/// The first and second of some municipalities in an order; the first of all but one is then
+/// one of the two, so a margin needs no scan of its own.
+#[derive(Clone, Copy, Debug, Default)]
+struct Two {
+    first: Option<usize>,
+    second: Option<usize>,
+}
+
+impl Two {
+    /// The first and second of `candidates` by `before` (a strict order: no two are equal).
+    fn of(candidates: impl Iterator<Item = usize>, before: impl Fn(usize, usize) -> bool) -> Two {
+        let mut two = Two::default();
+        for j in candidates {
+            match (two.first, two.second) {
+                (None, _) => two.first = Some(j),
+                (Some(f), _) if before(j, f) => {
+                    two = Two {
+                        first: Some(j),
+                        second: two.first,
+                    }
+                }
+                (Some(_), None) => two.second = Some(j),
+                (Some(_), Some(s)) if before(j, s) => two.second = Some(j),
+                _ => {}
+            }
+        }
+        two
+    }
+
+    /// The first of them all but `i`.
+    fn but(self, i: usize) -> Option<usize> {
+        if self.first == Some(i) { self.second } else { self.first }
+    }
+}
+
+/// The weakest unit held above a lower bound (finite quotients only): to gain, a municipality's
+/// next unit must beat it. Of equal quotients the smaller share, then the later municipality.
+fn weakest_held(method: Method, p: &Problem, seats: &[u64]) -> Two {
+    let w = p.weights;
+    let held = (0..seats.len()).filter(|&j| seats[j] > p.lower[j] && quotient(method, w[j], seats[j] - 1).is_finite());
+    Two::of(held, |a, b| {
+        apportion::exact::cmp_quotients(w[a], method.divisor(seats[a] - 1), w[b], method.divisor(seats[b] - 1))
+            .then(w[a].total_cmp(&w[b]))
+            .then(b.cmp(&a))
+            .is_lt()
+    })
+}
+
+/// The strongest unit withheld from anyone with a share below their cap: to keep its last
+/// unit, a municipality's must stay above it. Of equal quotients the larger share, then the
+/// earlier municipality.
+fn strongest_withheld(method: Method, p: &Problem, seats: &[u64]) -> Two {
+    let w = p.weights;
+    let withheld = (0..seats.len()).filter(|&j| w[j] > 0.0 && p.upper[j].is_none_or(|u| seats[j] < u));
+    Two::of(withheld, |a, b| {
+        apportion::exact::cmp_quotients(w[a], method.divisor(seats[a]), w[b], method.divisor(seats[b]))
+            .then(w[a].total_cmp(&w[b]))
+            .then(b.cmp(&a))
+            .is_gt()
+    })
 }
 
 /// The quotient of a unit as a float (for margins only; decisions are exact).
@@ -307,15 +376,8 @@ fn quotient(method: Method, w: f64, held: u64) -> f64 {
 }
 
 /// To gain: its next quotient must pass the weakest unit held by anyone else above their floor.
-fn divisor_gain(method: Method, p: &Problem, seats: &[u64], i: usize) -> RawSide {
+fn divisor_gain(method: Method, p: &Problem, seats: &[u64], i: usize, weakest: Option<usize>) -> RawSide {
     let w = p.weights;
-    let weakest = (0..seats.len())
-        .filter(|&j| j != i && seats[j] > p.lower[j] && quotient(method, w[j], seats[j] - 1).is_finite())
-        .min_by(|&a, &b| {
-            apportion::exact::cmp_quotients(w[a], method.divisor(seats[a] - 1), w[b], method.divisor(seats[b] - 1))
-                .then(w[a].total_cmp(&w[b]))
-                .then(b.cmp(&a))
-        });
     let Some(j) = weakest else {
         return RawSide::NoCounterpart;
     };
@@ -327,15 +389,8 @@ fn divisor_gain(method: Method, p: &Problem, seats: &[u64], i: usize) -> RawSide
 }
 
 /// To lose: its last quotient must fall below the best next unit of anyone else below their cap.
-fn divisor_loss(method: Method, p: &Problem, seats: &[u64], i: usize) -> RawSide {
+fn divisor_loss(method: Method, p: &Problem, seats: &[u64], i: usize, best: Option<usize>) -> RawSide {
     let w = p.weights;
-    let best = (0..seats.len())
-        .filter(|&j| j != i && w[j] > 0.0 && p.upper[j].is_none_or(|u| seats[j] < u))
-        .max_by(|&a, &b| {
-            apportion::exact::cmp_quotients(w[a], method.divisor(seats[a]), w[b], method.divisor(seats[b]))
-                .then(w[a].total_cmp(&w[b]))
-                .then(b.cmp(&a))
-        });
     let Some(j) = best else { return RawSide::NoCounterpart };
     let threshold = quotient(method, w[j], seats[j]);
     let keep = if threshold.is_infinite() {
@@ -491,4 +546,31 @@ pub fn sentence(lang: Lang, e: &Explanation, criteria: &Criteria) -> String {
     }
     s.push('.');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::Two;
+
+    proptest! {
+        /// The first of all but one, from the two found once, is what a scan of the others
+        /// finds, for every one left out (keys with ties, broken by the index as the margins do).
+        #[test]
+        fn the_first_but_one_is_what_a_scan_finds(
+            keys in prop::collection::vec(0u8..4, 0..40),
+            take in prop::collection::vec(any::<bool>(), 40),
+        ) {
+            let candidates = || (0..keys.len()).filter(|&j| take[j]);
+            let before = |a: usize, b: usize| (keys[a], std::cmp::Reverse(a)) < (keys[b], std::cmp::Reverse(b));
+            let two = Two::of(candidates(), before);
+            for i in 0..keys.len() {
+                let scan = candidates()
+                    .filter(|&j| j != i)
+                    .min_by(|&a, &b| keys[a].cmp(&keys[b]).then(b.cmp(&a)));
+                prop_assert_eq!(two.but(i), scan);
+            }
+        }
+    }
 }
