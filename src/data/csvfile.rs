@@ -258,12 +258,19 @@ impl CsvFile {
 
     /// The cells of a column as text (`None` for a blank cell).
     pub fn text_column(&self, name: &str) -> Option<Vec<Option<String>>> {
-        let s = self.frame.column(name).ok()?.str().ok()?.clone();
         Some(
-            s.iter()
-                .map(|v| v.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()))
+            self.text_cells(name)?
+                .into_iter()
+                .map(|v| v.map(str::to_string))
                 .collect(),
         )
+    }
+
+    /// The same, borrowed from the file: no string is copied. The data tables read a
+    /// kommunenummer, a year and a value column for every indicator, thousands of cells each.
+    pub fn text_cells(&self, name: &str) -> Option<Vec<Option<&str>>> {
+        let s = self.frame.column(name).ok()?.str().ok()?;
+        Some(s.iter().map(|v| v.map(str::trim).filter(|v| !v.is_empty())).collect())
     }
 
     /// The byte range of a data cell (row 0 is the first row after the header).

@@ -92,9 +92,9 @@ pub(super) fn select_rows(
         );
         return None;
     }
-    let knrs = csv.text_column(KNR)?;
+    let knrs = csv.text_cells(KNR)?;
     let year_cells = match years {
-        Some(_) => Some(csv.text_column(year_column)?),
+        Some(_) => Some(csv.text_cells(year_column)?),
         None => None,
     };
     let wanted: Vec<i64> = years.map_or_else(|| vec![0], |y| y.value.clone());
@@ -105,10 +105,10 @@ pub(super) fn select_rows(
     for row in 0..csv.height() {
         let year = match &year_cells {
             None => 0,
-            Some(cells) => match cells[row].as_deref().map(str::parse::<i64>) {
+            Some(cells) => match cells[row].map(str::parse::<i64>) {
                 Some(Ok(y)) => y,
                 _ => {
-                    let raw = cells[row].clone().unwrap_or_default();
+                    let raw = cells[row].unwrap_or_default();
                     problems.push(
                         diags,
                         Diag::error(
@@ -125,7 +125,7 @@ pub(super) fn select_rows(
         if !wanted.contains(&year) {
             continue;
         }
-        let mut knr = knrs[row].clone().unwrap_or_default();
+        let mut knr = knrs[row].unwrap_or_default().to_string();
         if !valid_knr(&knr) {
             problems.push(diags, knr_problem(csv, row, &knr));
             continue;
@@ -254,7 +254,7 @@ pub(super) fn read_values(
         });
         return None;
     }
-    let cells = csv.text_column(column)?;
+    let cells = csv.text_cells(column)?;
     // Rows of merged municipalities are added up: right for counts, not for rates.
     let single_year = ind.years.as_ref().is_none_or(|y| y.value.len() <= 1);
     if ind.kind == IndicatorKind::Rate && single_year {
@@ -285,9 +285,9 @@ pub(super) fn read_values(
         IndicatorKind::Count => 1e9,
     };
     for (row, knr) in rows {
-        match parse_number(cells[*row].as_deref()) {
+        match parse_number(cells[*row]) {
             Ok(Some(v)) if v > limit => {
-                let raw = cells[*row].clone().unwrap_or_default();
+                let raw = cells[*row].unwrap_or_default();
                 problems.push(
                     diags,
                     Diag::error(
@@ -307,7 +307,7 @@ pub(super) fn read_values(
                 values.push(v);
             }
             Err(problem) => {
-                let raw = cells[*row].clone().unwrap_or_default();
+                let raw = cells[*row].unwrap_or_default();
                 let (what, help) = match problem {
                     CellProblem::NotANumber => (
                         format!("`{raw}` in column `{column}` of {} is not a number", csv.name()),
