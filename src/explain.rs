@@ -342,10 +342,7 @@ fn weakest_held(method: Method, p: &Problem, seats: &[u64]) -> Two {
     let w = p.weights;
     let held = (0..seats.len()).filter(|&j| seats[j] > p.lower[j] && quotient(method, w[j], seats[j] - 1).is_finite());
     Two::of(held, |a, b| {
-        apportion::exact::cmp_quotients(w[a], method.divisor(seats[a] - 1), w[b], method.divisor(seats[b] - 1))
-            .then(w[a].total_cmp(&w[b]))
-            .then(b.cmp(&a))
-            .is_lt()
+        unit_order(method, w, (a, seats[a] - 1), (b, seats[b] - 1)).is_lt()
     })
 }
 
@@ -356,11 +353,16 @@ fn strongest_withheld(method: Method, p: &Problem, seats: &[u64]) -> Two {
     let w = p.weights;
     let withheld = (0..seats.len()).filter(|&j| w[j] > 0.0 && p.upper[j].is_none_or(|u| seats[j] < u));
     Two::of(withheld, |a, b| {
-        apportion::exact::cmp_quotients(w[a], method.divisor(seats[a]), w[b], method.divisor(seats[b]))
-            .then(w[a].total_cmp(&w[b]))
-            .then(b.cmp(&a))
-            .is_gt()
+        unit_order(method, w, (a, seats[a]), (b, seats[b])).is_gt()
     })
+}
+
+/// The order of two units, each a municipality and the units it holds before it: by exact
+/// quotient, then share, then the later municipality first. No two units are equal.
+fn unit_order(method: Method, w: &[f64], (a, ha): (usize, u64), (b, hb): (usize, u64)) -> std::cmp::Ordering {
+    apportion::exact::cmp_quotients(w[a], method.divisor(ha), w[b], method.divisor(hb))
+        .then(w[a].total_cmp(&w[b]))
+        .then(b.cmp(&a))
 }
 
 /// The quotient of a unit as a float (for margins only; decisions are exact).
