@@ -247,6 +247,27 @@ impl Histogram {
     fn max(&self) -> u64 {
         self.start + self.counts.iter().rposition(|&c| c > 0).unwrap_or(0) as u64
     }
+
+    /// Each value with its count.
+    fn each(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
+        (self.start..).zip(self.counts.iter().copied())
+    }
+
+    /// The sum of the values and of their squares, exact.
+    fn sums(&self) -> (u128, u128) {
+        self.each().fold((0, 0), |(s, sq), (v, c)| {
+            let (v, c) = (u128::from(v), u128::from(c));
+            (s + v * c, sq + v * v * c)
+        })
+    }
+
+    /// How many values differ from `value` by more than 1.
+    fn beyond(&self, value: u64) -> u64 {
+        self.each()
+            .filter(|&(v, _)| v.abs_diff(value) > 1)
+            .map(|(_, c)| c)
+            .sum()
+    }
 }
 
 /// Integer sums over a set of draws; merging two is exact.
@@ -255,11 +276,10 @@ struct Tally {
     draws: u64,
     fallbacks: u64,
     infeasible: u64,
+    /// Each municipality's numbers: their sum, their squares and how often they moved follow
+    /// from it at the end, so a draw adds only one count.
     values: Vec<Histogram>,
     ranks: Vec<Histogram>,
-    moved: Vec<u64>,
-    sum: Vec<u64>,
-    sum_sq: Vec<u128>,
     /// Per (criterion, class): the number of draws, and per (criterion, class, municipality)
     /// the sum of numbers.
     class_count: Vec<u64>,
@@ -274,9 +294,6 @@ impl Tally {
             infeasible: 0,
             values: vec![Histogram::default(); n],
             ranks: vec![Histogram::default(); n],
-            moved: vec![0; n],
-            sum: vec![0; n],
-            sum_sq: vec![0; n],
             class_count: vec![0; classes],
             class_sum: vec![0; classes * n],
         }
@@ -293,11 +310,8 @@ impl Tally {
             a.merge(b);
         }
         let add = |a: &mut [u64], b: &[u64]| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-        add(&mut self.moved, &other.moved);
-        add(&mut self.sum, &other.sum);
         add(&mut self.class_count, &other.class_count);
         add(&mut self.class_sum, &other.class_sum);
-        self.sum_sq.iter_mut().zip(&other.sum_sq).for_each(|(x, y)| *x += y);
         self
     }
 }
@@ -593,13 +607,8 @@ impl<'a> Engine<'a> {
         for (place, &(_, i)) in sorted.iter().enumerate() {
             t.ranks[i].add(place as u64 + 1, 1);
         }
-        for (i, &a) in seats.iter().enumerate() {
-            t.values[i].add(a, 1);
-            t.sum[i] += a;
-            t.sum_sq[i] += u128::from(a) * u128::from(a);
-            if a.abs_diff(m.baseline[i]) > 1 {
-                t.moved[i] += 1;
-            }
+        for (values, &a) in t.values.iter_mut().zip(seats) {
+            values.add(a, 1);
         }
         for c in 0..m.parts.len() {
             let class = c * self.classes + self.class_of(c, w.inputs[c]);
@@ -657,7 +666,8 @@ impl Summary {
         let k = t.draws as f64;
         (0..n)
             .map(|i| {
-                let sst = t.sum_sq[i] as f64 - (t.sum[i] as f64).powi(2) / k;
+                let (sum, sum_sq) = t.values[i].sums();
+                let sst = sum_sq as f64 - (sum as f64).powi(2) / k;
                 let sobol = (0..model.parts.len())
                     .map(|c| {
                         if t.draws < 2 || sst <= 0.0 {
@@ -674,7 +684,7 @@ impl Summary {
                                 ssb += s * s / nb as f64;
                             }
                         }
-                        ssb -= (t.sum[i] as f64).powi(2) / k;
+                        ssb -= (sum as f64).powi(2) / k;
                         let ssw = (sst - ssb).max(0.0);
                         let bias = if t.draws as usize > used {
                             (used.saturating_sub(1)) as f64 * ssw / (k - used as f64)
@@ -693,8 +703,12 @@ impl Summary {
                     p95: t.values[i].percentile(0.95),
                     min: t.values[i].min(),
                     max: t.values[i].max(),
-                    mean: if t.draws > 0 { t.sum[i] as f64 / k } else { f64::NAN },
-                    p_moved: if t.draws > 0 { t.moved[i] as f64 / k } else { 0.0 },
+                    mean: if t.draws > 0 { sum as f64 / k } else { f64::NAN },
+                    p_moved: if t.draws > 0 {
+                        t.values[i].beyond(model.baseline[i]) as f64 / k
+                    } else {
+                        0.0
+                    },
                     rank: model.baseline_rank[i],
                     rank_p5: t.ranks[i].percentile(0.05),
                     rank_p95: t.ranks[i].percentile(0.95),
