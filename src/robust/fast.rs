@@ -548,8 +548,9 @@ impl Sums {
 struct Tree {
     leaves: usize,
     /// `node[p]`: the smallest key below node `p` and the leaf that holds it (the leftmost of
-    /// equal keys); the root is 1, the leaves start at `leaves`. Key and leaf side by side: one
-    /// read, one bounds check and one cache line for both.
+    /// equal keys; a node whose key is `NONE` may name any leaf below it, and every caller
+    /// checks for `NONE` first); the root is 1, the leaves start at `leaves`. Key and leaf side
+    /// by side: one read, one bounds check and one cache line for both.
     node: Vec<Node>,
 }
 
