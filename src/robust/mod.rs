@@ -219,9 +219,9 @@ impl Histogram {
     }
 
     fn merge(&mut self, other: &Histogram) {
-        for (k, &c) in other.counts.iter().enumerate() {
+        for (v, c) in other.each() {
             if c > 0 {
-                self.add(other.start + k as u64, c);
+                self.add(v, c);
             }
         }
     }
