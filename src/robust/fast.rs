@@ -212,37 +212,14 @@ impl Allocator {
     /// `x` is the level: seats per unit of share with the bounds in force.
     fn by_divisors(&self, w: &[f64], x: f64, a: &mut Vec<u64>, s: &mut Scratch, mut sums: Sums) -> bool {
         let n = w.len();
-        // The start, its claims and who is below minimum-if-asked, in one pass.
-        a.clear();
-        a.resize(n, 0);
         s.below.clear();
         s.listed.clear();
-        s.listed.resize(n, false);
         s.next.start(n);
-        let mut sum: u64 = 0;
-        // The weakest unit held above a lower bound.
-        let mut weakest = (usize::MAX, f64::INFINITY);
-        let each = a.iter_mut().zip(s.next.leaves(n)).zip(&mut s.listed);
-        for (i, (((held, leaf), listed), ((&wi, &lower), &upper))) in
-            each.zip(w.iter().zip(&s.lower).zip(&s.upper)).enumerate()
-        {
-            // Never above the total: a level that did not settle in its rounds can be far off,
-            // and the divisors of counts past 2^32 overflow.
-            *held = self.units(x * wi).min(self.total).clamp(lower, upper);
-            sum = sum.saturating_add(*held);
-            if *held > lower {
-                keep_weaker(&mut weakest, i, self.quotient(wi, *held - 1));
-            }
-            leaf.key = self.next_key(wi, *held, upper);
-            *listed = self.is_below(i, *held);
-            if *listed {
-                s.below.push(i);
-            }
-        }
+        let mut sum = self.start_at(w, x, a, s);
         s.next.build();
         // A start more than a unit per municipality over is no start (a level that did not
         // settle in its rounds): the exact engine decides rather than a long walk back.
-        if sum > self.total.saturating_add(n as u64) || !self.settle(w, a, s, &mut sum, weakest) {
+        if sum > self.total.saturating_add(n as u64) || !self.settle(w, a, s, &mut sum, self.held_at_least(x)) {
             return false;
         }
         loop {
@@ -303,29 +280,24 @@ impl Allocator {
     /// From the start: moves units one at a time to the strongest claim until the sum is right
     /// and no unit withheld beats a unit given; `false` when the last two are too close to call.
     ///
-    /// `start` is the weakest unit held at the start (municipality and quotient).
-    fn settle(&self, w: &[f64], a: &mut [u64], s: &mut Scratch, sum: &mut u64, start: (usize, f64)) -> bool {
+    /// `held_at_least` is a claim that every unit held at the start (above its lower bound)
+    /// reaches ([`Allocator::held_at_least`]).
+    fn settle(&self, w: &[f64], a: &mut [u64], s: &mut Scratch, sum: &mut u64, held_at_least: f64) -> bool {
         let Some(last) = self.give(w, a, s, sum) else {
             return false;
         };
-        if *sum == self.total {
-            // The units given weaken one by one and were withheld at the start, so the weakest
-            // unit held is the start's or the last one given. When that is clear, and the
+        if *sum == self.total && last.0 != usize::MAX && last.1 < held_at_least {
+            // The units given weaken one by one and were withheld at the start, and the last one
+            // is weaker than every unit held at the start: it is the weakest unit held. When the
             // strongest claim is another municipality's, one comparison settles it; otherwise
             // the exchanges below decide.
-            let none = usize::MAX;
-            let (l, ql) = if start.0 == none || (last.0 != none && last.1 < start.1) {
-                last
-            } else {
-                start
-            };
             let (g, key) = s.next.top();
-            if l == none || key == NONE {
+            if key == NONE {
                 return true;
             }
             let qg = claim(key);
-            if g != l && last.1 != start.1 && qg <= ql {
-                return apart(ql, qg);
+            if g != last.0 && qg <= last.1 {
+                return apart(last.1, qg);
             }
         }
         while *sum > self.total {
@@ -420,22 +392,72 @@ impl Allocator {
         }
     }
 
-    /// Units the method gives to a weight worth `v` seats at the level: the start.
-    fn units(&self, v: f64) -> u64 {
-        // A level can be 0 but a start never negative. `as i64` truncates (the floor here) and
-        // saturates, and is cheaper than `as u64`.
-        let v = v.max(0.0);
-        let floor = || (v as i64) as u64;
+    /// The start at level `x` ([`Allocator::start`]), one method at a time so that the rounding
+    /// is not a branch per municipality.
+    fn start_at(&self, w: &[f64], x: f64, a: &mut Vec<u64>, s: &mut Scratch) -> u64 {
         match self.method {
-            Method::SainteLague { .. } if v < self.first_half => 0,
-            Method::SainteLague { .. } => ((v + 0.5) as i64).max(1) as u64,
-            Method::DHondt | Method::LargestRemainder => floor(),
-            Method::Adams => floor() + u64::from(v > floor() as f64),
-            Method::HuntingtonHill => {
-                let a = floor();
-                a + u64::from(v > 0.0 && v > (a.saturating_mul(a + 1) as f64).sqrt())
+            Method::SainteLague { .. } => {
+                let first_half = self.first_half;
+                self.start(w, x, a, s, |v| {
+                    if v < first_half {
+                        0
+                    } else {
+                        ((v + 0.5) as i64).max(1) as u64
+                    }
+                })
+            }
+            Method::DHondt | Method::LargestRemainder => self.start(w, x, a, s, |v| (v as i64) as u64),
+            Method::Adams => self.start(w, x, a, s, |v| {
+                let floor = (v as i64) as u64;
+                floor + u64::from(v > floor as f64)
+            }),
+            Method::HuntingtonHill => self.start(w, x, a, s, |v| {
+                let floor = (v as i64) as u64;
+                floor + u64::from(v > 0.0 && v > (floor.saturating_mul(floor + 1) as f64).sqrt())
+            }),
+        }
+    }
+
+    /// The start at level `x`: the units `units(v)` the method gives a weight worth `v` seats,
+    /// within the bounds, with each municipality's next claim in the tree's leaves and those below
+    /// minimum-if-asked listed; the sum of the units.
+    #[inline(always)]
+    fn start(&self, w: &[f64], x: f64, a: &mut Vec<u64>, s: &mut Scratch, units: impl Fn(f64) -> u64) -> u64 {
+        let n = w.len();
+        a.clear();
+        s.listed.resize(n, false);
+        let mut sum: u64 = 0;
+        let each = s.next.leaves(n).iter_mut().zip(&mut s.listed);
+        for (i, ((leaf, listed), ((&wi, &lower), (&upper, &below)))) in each
+            .zip(w.iter().zip(&s.lower).zip(s.upper.iter().zip(&self.below)))
+            .enumerate()
+        {
+            // A level can be 0 but a start never negative; never above the total: a level that
+            // did not settle in its rounds can be far off, and the divisors of counts past 2^32
+            // overflow. `as i64` truncates (the floor here) and saturates, and is cheaper than
+            // `as u64`.
+            let held = units((x * wi).max(0.0)).min(self.total).max(lower).min(upper);
+            a.push(held);
+            sum = sum.saturating_add(held);
+            leaf.key = self.next_key(wi, held, upper);
+            *listed = held.wrapping_sub(1) < below;
+            if *listed {
+                s.below.push(i);
             }
         }
+        sum
+    }
+
+    /// A claim that every unit held at the start at level `x` above its lower bound reaches:
+    /// such a unit's divisor is at most `x · w` (in the method's scale, where Sainte-Laguë's
+    /// divisors are halved), so its claim `w / d` is at least `1 / x`. Made smaller by the margin,
+    /// for the roundings of `x · w` and of the claim.
+    fn held_at_least(&self, x: f64) -> f64 {
+        let scale = match self.method {
+            Method::SainteLague { .. } => 2.0,
+            _ => 1.0,
+        };
+        (1.0 - QUOTIENT_MARGIN) / (scale * x)
     }
 }
 
@@ -851,6 +873,65 @@ mod tests {
             .unwrap();
         let seen = seen.into_inner();
         assert!(seen.sure >= CASES / 2, "sure of only {} of {CASES}", seen.sure);
+    }
+
+    /// Every unit the start holds above a lower bound reaches the claim `settle` takes as the
+    /// floor of the start, for every divisor method, Sainte-Laguë with a first divisor from 0.5
+    /// to 3, and levels that round at every fraction.
+    #[test]
+    fn every_unit_held_at_the_start_reaches_its_floor() {
+        let held_above = std::cell::Cell::new(0u64);
+        let strategy = (
+            prop::collection::vec((0u32..1_000_000, prop::option::of(0u64..60), 0u64..4), 1..40),
+            1e-3f64..500.0,
+            0usize..6,
+            1u64..=6,
+        );
+        let mut runner = TestRunner::new(Config {
+            cases: 600,
+            ..Config::default()
+        });
+        runner
+            .run(&strategy, |(entries, x, method, half_first)| {
+                let method = match METHODS[method] {
+                    Method::SainteLague { .. } => Method::SainteLague {
+                        first_divisor: crate::apportion::Ratio {
+                            num: half_first,
+                            den: 2,
+                        },
+                    },
+                    m => m,
+                };
+                if !method.is_divisor_method() {
+                    return Ok(());
+                }
+                let w: Vec<f64> = entries.iter().map(|e| f64::from(e.0) / 1e6).collect();
+                let caps: Vec<Option<u64>> = entries.iter().map(|e| e.1.map(|c| c + e.2)).collect();
+                let floors: Vec<u64> = entries.iter().map(|e| e.2).collect();
+                let allocator = Allocator::new(method, 10_000, &limits(&caps, &floors), None);
+                let mut s = Scratch::default();
+                s.lower.clone_from(&allocator.lower);
+                s.upper.clone_from(&allocator.upper);
+                s.next.start(w.len());
+                let mut a = Vec::new();
+                allocator.start_at(&w, x, &mut a, &mut s);
+                let floor = allocator.held_at_least(x);
+                for (i, &held) in a.iter().enumerate() {
+                    if held > s.lower[i] {
+                        held_above.set(held_above.get() + 1);
+                        let q = allocator.quotient(w[i], held - 1);
+                        prop_assert!(
+                            q >= floor,
+                            "{method:?} x {x}: unit {held} of {} has {q} < {floor}",
+                            w[i]
+                        );
+                    }
+                }
+                Ok(())
+            })
+            .unwrap();
+        let held_above = held_above.get();
+        assert!(held_above > 3_000, "only {held_above} units held above a floor");
     }
 
     /// The country's shape: hundreds of municipalities, most of them small, some with a floor or
