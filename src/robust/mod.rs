@@ -368,6 +368,9 @@ pub fn classes_for(draws: u64) -> usize {
     (draws / 500).clamp(4, 32) as usize
 }
 
+// A number of seats fits the 32 bits the ranking key gives it.
+const _: () = assert!(crate::criteria::MAX_TOTAL < u32::MAX as u64);
+
 /// Work buffers of one thread.
 struct Work {
     inputs: Vec<f64>,
@@ -375,7 +378,7 @@ struct Work {
     combined: Vec<f64>,
     seats: Vec<u64>,
     /// The ranking keys, sorted in each draw.
-    sorted: Vec<(u128, usize)>,
+    sorted: Vec<u128>,
     scratch: Scratch,
     noise: Vec<f64>,
     noisy_values: Vec<f64>,
@@ -586,11 +589,13 @@ impl<'a> Engine<'a> {
         let n = m.n();
         let (seats, combined) = (&w.seats, &w.combined);
         // The recommendation's order: more seats first, then the larger share, then the lower
-        // kommunenummer, as one key that sorts ascending. A draw's order is near the
+        // kommunenummer, as one key that sorts ascending: the seats (at most the total, below
+        // 2^32), the share's bits and the index, 32 + 64 + 32 bits. A draw's order is near the
         // recommendation's (nearer than to another draw's), so insertion sort from it is quick.
-        let key = |i: usize| -> (u128, usize) {
-            let more = u128::from(u64::MAX - seats[i]) << 64;
-            (more | u128::from(!fast::ordered(combined[i])), i)
+        let key = |i: usize| -> u128 {
+            let fewer = u32::MAX - u32::try_from(seats[i]).unwrap_or(u32::MAX);
+            let smaller = !fast::ordered(combined[i]);
+            u128::from(fewer) << 96 | u128::from(smaller) << 32 | i as u128
         };
         let sorted = &mut w.sorted;
         sorted.clear();
@@ -604,8 +609,8 @@ impl<'a> Engine<'a> {
             }
             sorted[p] = item;
         }
-        for (place, &(_, i)) in sorted.iter().enumerate() {
-            t.ranks[i].add(place as u64 + 1, 1);
+        for (place, &key) in sorted.iter().enumerate() {
+            t.ranks[key as u32 as usize].add(place as u64 + 1, 1);
         }
         for (values, &a) in t.values.iter_mut().zip(seats) {
             values.add(a, 1);
