@@ -625,12 +625,19 @@ impl Tree {
     }
 
     fn set(&mut self, i: usize, key: u64) {
+        debug_assert!(i < self.leaves);
+        // Every index is masked by `len − 1` (the length is a power of two, and every position
+        // on the path is below it): the compiler then drops the bounds checks, two per level.
+        let Some(mask) = self.node.len().checked_sub(1) else {
+            return;
+        };
+        let node = &mut self.node[..];
         let mut p = self.leaves + i;
         // The entry just written is carried up in registers: only its sibling is read.
         let mut carried = Node { key, win: i as u32 };
-        self.node[p] = carried;
+        node[p & mask] = carried;
         while p > 1 {
-            let sibling = self.node[p ^ 1];
+            let sibling = node[(p ^ 1) & mask];
             // Of equal keys the left one, whose leaves come first, wins: a sibling on the left
             // (`p` odd) wins at `≤`, one on the right at `<`. `NONE` plus one saturates, and of
             // two `NONE`s either may stand for both. A select, not a branch: which child wins
@@ -640,7 +647,7 @@ impl Tree {
             p /= 2;
             // No early stop: a unit given weakens the winner of the whole path, so every node
             // on it changes, and the test would cost more than it saves.
-            self.node[p] = carried;
+            node[p & mask] = carried;
         }
     }
 
