@@ -423,23 +423,23 @@ impl Allocator {
     fn start(&self, w: &[f64], x: f64, a: &mut Vec<u64>, s: &mut Scratch, units: impl Fn(f64) -> u64) -> u64 {
         let n = w.len();
         a.clear();
+        a.resize(n, 0);
         s.listed.resize(n, false);
+        // Every slice cut to `n`: the loop then indexes them all without a bounds check.
+        let (lower, upper, below) = (&s.lower[..n], &s.upper[..n], &self.below[..n]);
+        let (leaves, listed) = (s.next.leaves(n), &mut s.listed[..n]);
         let mut sum: u64 = 0;
-        let each = s.next.leaves(n).iter_mut().zip(&mut s.listed);
-        for (i, ((leaf, listed), ((&wi, &lower), (&upper, &below)))) in each
-            .zip(w.iter().zip(&s.lower).zip(s.upper.iter().zip(&self.below)))
-            .enumerate()
-        {
+        for i in 0..n {
             // A level can be 0 but a start never negative; never above the total: a level that
             // did not settle in its rounds can be far off, and the divisors of counts past 2^32
             // overflow. `as i64` truncates (the floor here) and saturates, and is cheaper than
             // `as u64`.
-            let held = units((x * wi).max(0.0)).min(self.total).max(lower).min(upper);
-            a.push(held);
+            let held = units((x * w[i]).max(0.0)).min(self.total).max(lower[i]).min(upper[i]);
+            a[i] = held;
             sum = sum.saturating_add(held);
-            *leaf = self.next_key(wi, held, upper);
-            *listed = held.wrapping_sub(1) < below;
-            if *listed {
+            leaves[i] = self.next_key(w[i], held, upper[i]);
+            listed[i] = held.wrapping_sub(1) < below[i];
+            if listed[i] {
                 s.below.push(i);
             }
         }
