@@ -279,7 +279,11 @@ struct Tally {
     /// Each municipality's numbers: their sum, their squares and how often they moved follow
     /// from it at the end, so a draw adds only one count.
     values: Vec<Histogram>,
+    /// Each municipality's ranks in the draws where it is not at its place in the
+    /// recommendation's order, and the number of those draws: most draws leave most
+    /// municipalities in place, and a draw then only compares their index.
     ranks: Vec<Histogram>,
+    away: Vec<u64>,
     /// Per (criterion, class): the number of draws, and per (criterion, class, municipality)
     /// the sum of numbers.
     class_count: Vec<u64>,
@@ -294,6 +298,7 @@ impl Tally {
             infeasible: 0,
             values: vec![Histogram::default(); n],
             ranks: vec![Histogram::default(); n],
+            away: vec![0; n],
             class_count: vec![0; classes],
             class_sum: vec![0; classes * n],
         }
@@ -308,6 +313,9 @@ impl Tally {
         }
         for (a, b) in self.ranks.iter_mut().zip(&other.ranks) {
             a.merge(b);
+        }
+        for (a, b) in self.away.iter_mut().zip(&other.away) {
+            *a += b;
         }
         let add = |a: &mut [u64], b: &[u64]| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
         add(&mut self.class_count, &other.class_count);
@@ -609,8 +617,12 @@ impl<'a> Engine<'a> {
             }
             sorted[p] = item;
         }
-        for (place, &key) in sorted.iter().enumerate() {
-            t.ranks[key as u32 as usize].add(place as u64 + 1, 1);
+        for (place, (&key, &home)) in sorted.iter().zip(&self.ranked).enumerate() {
+            let i = key as u32 as usize;
+            if i != home {
+                t.ranks[i].add(place as u64 + 1, 1);
+                t.away[i] += 1;
+            }
         }
         for (values, &a) in t.values.iter_mut().zip(seats) {
             values.add(a, 1);
@@ -650,9 +662,14 @@ impl<'a> Engine<'a> {
                 t
             })
             .reduce(|| Tally::new(n, cells), Tally::merge);
+        let mut home = vec![0; n];
+        for (place, &i) in self.ranked.iter().enumerate() {
+            home[i] = place as u64 + 1;
+        }
         Summary {
             tally,
             classes: self.classes,
+            home,
         }
     }
 }
@@ -661,6 +678,8 @@ impl<'a> Engine<'a> {
 pub struct Summary {
     tally: Tally,
     classes: usize,
+    /// Each municipality's place (1 = first) in the recommendation's order.
+    home: Vec<u64>,
 }
 
 impl Summary {
@@ -672,6 +691,11 @@ impl Summary {
         (0..n)
             .map(|i| {
                 let (sum, sum_sq) = t.values[i].sums();
+                let mut ranks = t.ranks[i].clone();
+                let home = t.draws - t.away[i];
+                if home > 0 {
+                    ranks.add(self.home[i], home);
+                }
                 let sst = sum_sq as f64 - (sum as f64).powi(2) / k;
                 let sobol = (0..model.parts.len())
                     .map(|c| {
@@ -715,8 +739,8 @@ impl Summary {
                         0.0
                     },
                     rank: model.baseline_rank[i],
-                    rank_p5: t.ranks[i].percentile(0.05),
-                    rank_p95: t.ranks[i].percentile(0.95),
+                    rank_p5: ranks.percentile(0.05),
+                    rank_p95: ranks.percentile(0.95),
                     sobol,
                 }
             })
@@ -863,6 +887,56 @@ mod tests {
         }
         assert!(a > 0.3, "A explains much: {a}");
         assert!(c < 0.03, "C explains next to nothing: {c}");
+    }
+
+    /// The rank interval is the nearest-rank percentiles of the ranks the draws give, each
+    /// rank counted straight from a full sort, with shares that cross so that ranks move.
+    #[test]
+    fn the_rank_interval_is_that_of_the_ranks_drawn() {
+        let mut m = model();
+        let n = m.n();
+        // B now falls where A rises: with the weights drawn, the combined shares cross.
+        let b: Vec<f64> = m.parts[0].shares.iter().rev().copied().collect();
+        m.parts[1].shares = b.clone();
+        m.parts[1].values = Some(b);
+        // Any order will do as the recommendation's; this one is neither A's nor B's.
+        m.baseline_rank = (0..n).map(|i| (i * 7) % n + 1).collect();
+        let settings = Settings {
+            draws: 3_000,
+            seed: 11,
+            spread: Spread::Uniform { delta: 0.5 },
+            indicator_noise: 0.0,
+        };
+        let engine = Engine::new(&m, settings);
+        let rows = engine.run(&|_| {}).rows(&m);
+        let mut drawn: Vec<Vec<u64>> = vec![Vec::new(); n];
+        let (mut w, mut t) = (engine.work(), Tally::new(n, m.parts.len() * engine.classes));
+        for k in 0..settings.draws {
+            assert!(engine.draw(k, &mut w, &mut t));
+            let mut order: Vec<usize> = (0..n).collect();
+            order.sort_by(|&i, &j| {
+                (w.seats[j].cmp(&w.seats[i]))
+                    .then(w.combined[j].total_cmp(&w.combined[i]))
+                    .then(i.cmp(&j))
+            });
+            for (place, &i) in order.iter().enumerate() {
+                drawn[i].push(place as u64 + 1);
+            }
+        }
+        let percentile = |ranks: &[u64], p: f64| ranks[((p * ranks.len() as f64).ceil() as usize).max(1) - 1];
+        let mut moved = 0;
+        for (i, ranks) in drawn.iter_mut().enumerate() {
+            ranks.sort_unstable();
+            moved += ranks.iter().filter(|&&r| r != ranks[ranks.len() / 2]).count();
+            assert_eq!(
+                (rows[i].rank_p5, rows[i].rank_p95),
+                (percentile(ranks, 0.05), percentile(ranks, 0.95)),
+                "municipality {i}"
+            );
+        }
+        // Not vacuous: ranks moved in many draws, and so did the intervals.
+        assert!(moved > 10_000, "only {moved} ranks away from the median");
+        assert!(rows.iter().filter(|r| r.rank_p5 < r.rank_p95).count() > n / 2);
     }
 
     #[test]
