@@ -19,6 +19,8 @@
 //! `O(log n)` for each unit that moves; scanning every municipality for each move, as before, made
 //! the whole country's draws eight times dearer.
 
+use std::hint::select_unpredictable;
+
 use crate::allocate;
 use crate::apportion::Method;
 use crate::bounds::Limits;
@@ -437,7 +439,7 @@ impl Allocator {
             let held = units((x * w[i]).max(0.0)).min(self.total).max(lower[i]).min(upper[i]);
             a[i] = held;
             sum = sum.saturating_add(held);
-            leaves[i] = self.next_key(w[i], held, upper[i]);
+            leaves[i].key = self.next_key(w[i], held, upper[i]);
             listed[i] = held.wrapping_sub(1) < below[i];
             if listed[i] {
                 s.below.push(i);
@@ -562,15 +564,22 @@ impl Sums {
     }
 }
 
-/// A tournament tree over `n` keys: the smallest key in `O(1)`, the leaf that holds it (of
-/// equal keys the lower index) and a changed key in `O(log n)`.
+/// A tournament tree over `n` keys: the smallest key (of equal keys the lower index) in `O(1)`,
+/// a changed key in `O(log n)`.
 #[derive(Clone, Debug, Default)]
 struct Tree {
     leaves: usize,
-    /// `node[p]`: the smallest key below node `p`; the root is 1, the leaves start at `leaves`.
-    /// Keys alone, not keys with their leaf: a change then carries one word up the path, and
-    /// the leaf of the smallest is found by a walk down, only when it is asked for.
-    node: Vec<u64>,
+    /// `node[p]`: the smallest key below node `p` and the leaf that holds it (the leftmost of
+    /// equal keys; a node whose key is `NONE` may name any leaf below it, and every caller
+    /// checks for `NONE` first); the root is 1, the leaves start at `leaves`. Key and leaf side
+    /// by side: one read, one bounds check and one cache line for both.
+    node: Vec<Node>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Node {
+    key: u64,
+    win: u32,
 }
 
 impl Tree {
@@ -584,20 +593,25 @@ impl Tree {
         if self.leaves != leaves || self.node.len() != 2 * leaves {
             self.leaves = leaves;
             self.node.clear();
-            self.node.resize(2 * leaves, NONE);
+            self.node.resize(2 * leaves, Node { key: NONE, win: 0 });
+            for (i, leaf) in self.node[leaves..].iter_mut().enumerate() {
+                leaf.win = i as u32;
+            }
         }
-        self.node[leaves + n..].fill(NONE);
+        self.node[leaves + n..].iter_mut().for_each(|leaf| leaf.key = NONE);
     }
 
     /// The first `n` leaves, whose keys are set before [`Tree::build`].
-    fn leaves(&mut self, n: usize) -> &mut [u64] {
+    fn leaves(&mut self, n: usize) -> &mut [Node] {
         &mut self.node[self.leaves..self.leaves + n]
     }
 
     /// The inner nodes from the leaves.
     fn build(&mut self) {
         for p in (1..self.leaves).rev() {
-            self.node[p] = self.node[2 * p].min(self.node[2 * p + 1]);
+            let (left, right) = (self.node[2 * p], self.node[2 * p + 1]);
+            // A select, not a branch: which child wins is a coin toss.
+            self.node[p] = select_unpredictable(right.key < left.key, right, left);
         }
     }
 
@@ -605,7 +619,7 @@ impl Tree {
     fn reset(&mut self, n: usize, key: impl Fn(usize) -> u64) {
         self.start(n);
         for (i, leaf) in self.leaves(n).iter_mut().enumerate() {
-            *leaf = key(i);
+            leaf.key = key(i);
         }
         self.build();
     }
@@ -613,63 +627,46 @@ impl Tree {
     fn set(&mut self, i: usize, key: u64) {
         debug_assert!(i < self.leaves);
         // Every index is masked by `len − 1` (the length is a power of two, and every position
-        // on the path is below it): the compiler then drops the bounds checks.
+        // on the path is below it): the compiler then drops the bounds checks, two per level.
         let Some(mask) = self.node.len().checked_sub(1) else {
             return;
         };
         let node = &mut self.node[..];
         let mut p = self.leaves + i;
-        // The key just written is carried up in a register: only its sibling is read. No early
-        // stop: a unit given weakens the smallest key of the whole path, so every node on it
-        // changes, and the test would cost more than it saves.
-        let mut carried = key;
+        // The entry just written is carried up in registers: only its sibling is read.
+        let mut carried = Node { key, win: i as u32 };
         node[p & mask] = carried;
         while p > 1 {
-            carried = carried.min(node[(p ^ 1) & mask]);
+            let sibling = node[(p ^ 1) & mask];
+            // Of equal keys the left one, whose leaves come first, wins: a sibling on the left
+            // (`p` odd) wins at `≤`, one on the right at `<`. `NONE` plus one saturates, and of
+            // two `NONE`s either may stand for both. A select, not a branch: which child wins
+            // is a coin toss.
+            let wins = sibling.key < carried.key.saturating_add(p as u64 & 1);
+            carried = select_unpredictable(wins, sibling, carried);
             p /= 2;
+            // No early stop: a unit given weakens the winner of the whole path, so every node
+            // on it changes, and the test would cost more than it saves.
             node[p & mask] = carried;
         }
     }
 
-    /// The smallest key and its leaf: down from the root, always to a child that holds the
-    /// smallest, the left one when both do. (When it is `NONE`, the leaf is any.)
     fn top(&self) -> (usize, u64) {
-        let Some(mask) = self.node.len().checked_sub(1) else {
-            return (0, NONE);
-        };
-        let key = self.node[1];
-        let mut p = 1;
-        while p < self.leaves {
-            // Arithmetic, not a branch: which side holds it is a coin toss.
-            p = 2 * p + usize::from(self.node[(2 * p) & mask] != key);
-        }
-        (p - self.leaves, key)
+        (self.node[1].win as usize, self.node[1].key)
     }
 
-    /// The smallest key but that of `i`, and its leaf (of equal keys the lower index): the
-    /// smallest of the nodes beside `i`'s path, then down from that node as [`Tree::top`] does.
+    /// The smallest key but that of `i`: the smallest of the winners beside its path.
     fn second(&self, i: usize) -> (usize, u64) {
         let mut p = self.leaves + i;
-        // The node beside the path with the smallest key; of equal keys the one whose leaves
-        // come first (the subtrees beside a path do not overlap, so that is the lower index).
-        let mut best: Option<(u64, usize, usize)> = None;
-        let mut height = 0;
+        let mut best = (NONE, u32::MAX);
         while p > 1 {
-            let q = p ^ 1;
-            let first = q << height;
-            if best.is_none_or(|(key, at, _)| (self.node[q], first) < (key, at)) {
-                best = Some((self.node[q], first, q));
+            let q = self.node[p ^ 1];
+            if (q.key, q.win) < best {
+                best = (q.key, q.win);
             }
             p /= 2;
-            height += 1;
         }
-        let Some((key, _, mut q)) = best else {
-            return (usize::MAX, NONE);
-        };
-        while q < self.leaves {
-            q = 2 * q + usize::from(self.node[2 * q] != key);
-        }
-        (q - self.leaves, key)
+        (best.1 as usize, best.0)
     }
 }
 
@@ -1181,7 +1178,7 @@ mod tests {
                     let n = keys.len();
                     reused.start(n);
                     for (leaf, &key) in reused.leaves(n).iter_mut().zip(&keys) {
-                        *leaf = key;
+                        leaf.key = key;
                     }
                     reused.build();
                     let mut fresh = Tree::default();
