@@ -248,7 +248,7 @@ impl Allocator {
     }
 
     fn is_below(&self, i: usize, held: u64) -> bool {
-        held.wrapping_sub(1) < self.below[i]
+        below_minimum(held, self.below[i])
     }
 
     /// The trees after municipality `i`'s number changed.
@@ -440,7 +440,7 @@ impl Allocator {
             a[i] = held;
             sum = sum.saturating_add(held);
             leaves[i].key = self.next_key(w[i], held, upper[i]);
-            listed[i] = held.wrapping_sub(1) < below[i];
+            listed[i] = below_minimum(held, below[i]);
             if listed[i] {
                 s.below.push(i);
             }
@@ -459,6 +459,13 @@ impl Allocator {
         };
         (1.0 - QUOTIENT_MARGIN) / (scale * x)
     }
+}
+
+/// Below minimum-if-asked: `0 < held ≤ below`, where `below` is minimum-if-asked − 1, or 0 when
+/// it does not apply.
+#[inline]
+fn below_minimum(held: u64, below: u64) -> bool {
+    held.wrapping_sub(1) < below
 }
 
 /// `(i, q)` into `weakest` when it is weaker, or when `weakest` is still none (`usize::MAX`): the

@@ -314,10 +314,8 @@ impl Tally {
         for (a, b) in self.ranks.iter_mut().zip(&other.ranks) {
             a.merge(b);
         }
-        for (a, b) in self.away.iter_mut().zip(&other.away) {
-            *a += b;
-        }
         let add = |a: &mut [u64], b: &[u64]| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        add(&mut self.away, &other.away);
         add(&mut self.class_count, &other.class_count);
         add(&mut self.class_sum, &other.class_sum);
         self
